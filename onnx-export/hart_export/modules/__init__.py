@@ -1,0 +1,1 @@
+"""HART inference modules; attribute paths equal the official state-dict keys."""

@@ -1,0 +1,78 @@
+"""The residual diffusion head: SimpleMLPAdaLN under the official key path ``diffloss.net``."""
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def timestep_sinusoid(t_N: torch.Tensor, dim: int = 256) -> torch.Tensor:
+    """[cos, sin] (cosine half first) with frequencies exp(-ln(10000) i / (dim/2))."""
+    half = dim // 2
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float32) / half)
+    a = t_N.float()[:, None] * freqs[None]
+    return torch.cat((torch.cos(a), torch.sin(a)), dim=-1)
+
+
+class TimestepEmbedder(nn.Module):
+    def __init__(self, w: int):
+        super().__init__()
+        self.mlp = nn.Sequential(nn.Linear(256, w), nn.SiLU(), nn.Linear(w, w))
+
+    def forward(self, t):
+        return self.mlp(timestep_sinusoid(t))
+
+
+class ResBlock(nn.Module):
+    def __init__(self, w: int):
+        super().__init__()
+        self.in_ln = nn.LayerNorm(w, eps=1e-6)
+        self.mlp = nn.Sequential(nn.Linear(w, w), nn.SiLU(), nn.Linear(w, w))
+        self.adaLN_modulation = nn.Sequential(nn.SiLU(), nn.Linear(w, 3 * w))
+
+    def forward(self, x, y):
+        shift, scale, gate = self.adaLN_modulation(y).chunk(3, dim=-1)
+        return x + gate * self.mlp(self.in_ln(x) * (1 + scale) + shift)
+
+
+class FinalLayer(nn.Module):
+    def __init__(self, w: int, out: int):
+        super().__init__()
+        self.norm_final = nn.LayerNorm(w, elementwise_affine=False, eps=1e-6)
+        self.linear = nn.Linear(w, out)
+        self.adaLN_modulation = nn.Sequential(nn.SiLU(), nn.Linear(w, 2 * w))
+
+    def forward(self, x, y):
+        shift, scale = self.adaLN_modulation(y).chunk(2, dim=-1)
+        return self.linear(self.norm_final(x) * (1 + scale) + shift)
+
+
+class SimpleMLPAdaLN(nn.Module):
+    def __init__(self, cv: int, c: int, w: int, depth: int):
+        super().__init__()
+        self.time_embed = TimestepEmbedder(w)
+        self.cond_embed = nn.Linear(c, w)
+        self.input_proj = nn.Linear(cv, w)
+        self.res_blocks = nn.ModuleList(ResBlock(w) for _ in range(depth))
+        self.final_layer = FinalLayer(w, 2 * cv)
+
+    def forward_cemb(self, x_MCv, t_M, cemb_MW):
+        """The network with the condition already embedded (cond_embed(c) precomputed)."""
+        y = self.time_embed(t_M) + cemb_MW
+        h = self.input_proj(x_MCv)
+        for blk in self.res_blocks:
+            h = blk(h, y)
+        return self.final_layer(h, y)
+
+    def forward(self, x, t, c):
+        return self.forward_cemb(x, t, self.cond_embed(c))
+
+
+class DiffLoss(nn.Module):
+    """Container so keys read ``diffloss.net.*``."""
+
+    def __init__(self, cv: int, c: int, w: int, depth: int):
+        super().__init__()
+        self.net = SimpleMLPAdaLN(cv, c, w, depth)
