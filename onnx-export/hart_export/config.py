@@ -99,6 +99,7 @@ class TextConfig:
     depth: int = 2
     num_heads: int = 4
     max_tokens: int = 16              # = context_token
+    max_positions: int = 64           # learned positions: system prompt + prompt slots
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ class TextEncoder(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.tok_embed = nn.Embedding(cfg.vocab_size, cfg.width)
-        self.pos_embed = nn.Parameter(torch.randn(cfg.max_tokens, cfg.width) * 0.02)
+        self.pos_embed = nn.Parameter(torch.randn(cfg.max_positions, cfg.width) * 0.02)
         self.layers = nn.ModuleList(_Layer(cfg.width, cfg.num_heads) for _ in range(cfg.depth))
         self.norm = nn.LayerNorm(cfg.width)
 
@@ -45,7 +45,8 @@ class TextEncoder(nn.Module):
         x = self.tok_embed(ids_NS) + self.pos_embed[:S]
         i = torch.arange(S)
         causal = i[None, :] <= i[:, None]
-        allowed = causal[None] & ((mask_NS[:, None, :] > 0) | torch.eye(S, dtype=torch.bool)[None])
+        diag = i[None, :] == i[:, None]
+        allowed = causal[None] & ((mask_NS[:, None, :] > 0) | diag[None])
         for layer in self.layers:
             x = layer(x, allowed)
         return self.norm(x)[:, -self.cfg.max_tokens:]

@@ -1,0 +1,165 @@
+"""Bundle format 1 (docs/BUNDLE.md): writing (atomically) and reading/validating."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from . import __version__, rng
+from .config import ModelConfig
+from .graphs import export_graph, graph_modules, graph_specs
+from .schedule import Schedule, official_top_k
+
+FORMAT, FORMAT_VERSION = "hart-bundle", 1
+REQUIRED_ROLES = ("text_encoder", "condition", "embed", "step", "fhat_step", "diff_cond", "diff_mlp", "vae_decoder", "vae_encoder")
+
+
+class BundleError(ValueError):
+    """A bundle that cannot be written or read; the message names the file and field."""
+
+
+def sha256_file(p: Path) -> str:
+    h = hashlib.sha256()
+    with open(p, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class Bundle:
+    def __init__(self, path: Path, manifest: dict[str, Any]):
+        self.path, self.manifest = Path(path), manifest
+        self.schedule = Schedule.from_json(json.loads((self.path / "schedule.json").read_text()))
+
+    @property
+    def config(self) -> ModelConfig:
+        return ModelConfig.from_json(self.manifest["config"])
+
+    @staticmethod
+    def open(path: Path, verify_hashes: bool = True) -> "Bundle":
+        path = Path(path)
+        mf = path / "manifest.json"
+        if not mf.is_file():
+            raise BundleError(f"{path}: no manifest.json (not a bundle folder)")
+        try:
+            m = json.loads(mf.read_text())
+        except json.JSONDecodeError as e:
+            raise BundleError(f"{mf}: not valid JSON at line {e.lineno} column {e.colno}") from None
+        if m.get("format") != FORMAT or m.get("format_version") != FORMAT_VERSION:
+            raise BundleError(f"{mf}: format/format_version is {m.get('format')!r}/{m.get('format_version')!r}, expected {FORMAT!r}/{FORMAT_VERSION}")
+        for role in REQUIRED_ROLES:
+            if role not in m.get("graphs", {}):
+                raise BundleError(f"{mf}: graphs.{role} is missing")
+        for name, digest in m.get("files", {}).items():
+            p = path / name
+            if "/" in name or "\\" in name or name.startswith(".") or not p.is_file():
+                raise BundleError(f"{mf}: files.{name} {'is not a plain file name' if '/' in name or name.startswith('.') else 'is missing'}")
+            if verify_hashes and sha256_file(p) != digest:
+                raise BundleError(f"{p}: sha256 differs from manifest.json files.{name}")
+        return Bundle(path, m)
+
+    def manifest_sha256(self) -> str:
+        return sha256_file(self.path / "manifest.json")
+
+
+def fit_preview(vae, latents_NCPP: torch.Tensor) -> np.ndarray:
+    """Least squares [Cv+1, 3] from a latent vector to the mean colour of the 16x16 pixel block it decodes to."""
+    with torch.inference_mode():
+        img = vae.decode(latents_NCPP)                                  # [N, 3, 16P, 16P] in [0, 1]
+    P = latents_NCPP.shape[-1]
+    pix = torch.nn.functional.adaptive_avg_pool2d(img, P)               # [N, 3, P, P]
+    X = latents_NCPP.permute(0, 2, 3, 1).reshape(-1, latents_NCPP.shape[1]).double().numpy()
+    X = np.concatenate([X, np.ones((X.shape[0], 1))], axis=1)
+    Y = pix.permute(0, 2, 3, 1).reshape(-1, 3).double().numpy()
+    M, *_ = np.linalg.lstsq(X, Y, rcond=None)
+    return M.astype(np.float32)
+
+
+def preview_latents(vae, cfg: ModelConfig, n: int = 8, seed: int = 0) -> torch.Tensor:
+    """Latents of smooth random colour fields (encoder output), for fitting the preview matrix."""
+    g = torch.Generator().manual_seed(seed)
+    R = cfg.resolution
+    low = torch.rand(n, 3, 4, 4, generator=g) * 2 - 1
+    img = torch.nn.functional.interpolate(low, size=(R, R), mode="bicubic", align_corners=False).clamp(-1, 1)
+    with torch.inference_mode():
+        return vae.encode(img)
+
+
+def write_bundle(out: Path, cfg: ModelConfig, tr, vae, text, *, name: str, description: str, card: str,
+                 tokenizer_json: Path, pad_token_id: int, system_prompt: str | None = None,
+                 sampling: dict | None = None, overwrite: bool = False, preview_from: torch.Tensor | None = None,
+                 extra: dict | None = None) -> Path:
+    """Export every graph and write the bundle folder atomically (temp folder + rename)."""
+    out = Path(out)
+    if out.exists():
+        if not (out / "manifest.json").is_file() and any(out.iterdir()):
+            raise BundleError(f"{out}: exists and is not a bundle folder; refusing to write into it")
+        if (out / "manifest.json").is_file() and not overwrite:
+            raise BundleError(f"{out}: already holds a bundle; pass --overwrite to replace it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        _write_into(tmp, cfg, tr, vae, text, name, description, card, tokenizer_json, pad_token_id, system_prompt,
+                    sampling, preview_from, extra)
+        if out.exists():
+            old = out.with_name(f".{out.name}.old-{os.getpid()}")
+            out.rename(old)
+            tmp.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def _write_into(d: Path, cfg, tr, vae, text, name, description, card, tokenizer_json, pad_token_id, system_prompt,
+                sampling, preview_from, extra) -> None:
+    t = cfg.transformer
+    sch = Schedule.build(t.patch_nums, t.head_dim, cfg.tokenizer.share_quant_resi)
+    specs = graph_specs(cfg)
+    graphs = {}
+    for role, mod in graph_modules(tr, vae, text).items():
+        export_graph(role, mod, cfg, d / f"{role}.onnx")
+        ins, outs = specs[role]
+        graphs[role] = {"file": f"{role}.onnx", "inputs": [i.to_json() for i in ins], "outputs": [o.to_json() for o in outs]}
+    (d / "schedule.json").write_text(json.dumps(sch.to_json()))
+    np.save(d / "codebook.npy", vae.quantize.embedding.weight.detach().numpy().astype(np.float32))
+    lat = preview_from if preview_from is not None else preview_latents(vae, cfg)
+    np.save(d / "preview.npy", fit_preview(vae, lat))
+    shutil.copyfile(tokenizer_json, d / "tokenizer.json")
+    if system_prompt:
+        (d / "system_prompt.txt").write_text(system_prompt, encoding="utf-8")
+    (d / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+    K = len(t.patch_nums)
+    defaults = {"cfg": 4.5, "top_k": official_top_k(K, t.vocab_size), "top_p": 0.0, "more_smooth": True,
+                "seed": 1, "diffusion_steps": 8}
+    defaults.update(sampling or {})
+    manifest = {
+        "format": FORMAT, "format_version": FORMAT_VERSION, "name": name, "description": description,
+        "card": "MODEL_CARD.md", "created_by": f"hart_export {__version__}", "precision": "fp32", "rng": rng.NAME,
+        "model": {"resolution": cfg.resolution, "patch_nums": list(t.patch_nums), "latent_channels": t.latent_channels,
+                  "codebook_size": t.vocab_size, "context_tokens": t.context_token, "context_dim": t.context_dim,
+                  "embed_dim": t.embed_dim, "depth": t.depth, "num_heads": t.num_heads, "head_dim": t.head_dim,
+                  "diffusion_width": t.diff_width, "diffusion_depth": t.diff_depth, "downsample": cfg.tokenizer.downsample,
+                  "quant_resi": cfg.tokenizer.quant_resi, "phi_count": cfg.tokenizer.share_quant_resi},
+        "text": {"tokenizer": "tokenizer.json", "system_prompt": "system_prompt.txt" if system_prompt else None,
+                 "max_prompt_tokens": t.context_token, "padding_side": "right", "pad_token_id": pad_token_id,
+                 "add_special_tokens": False, "encoder": cfg.text.kind},
+        "sampling_defaults": defaults,
+        "schedule": "schedule.json", "codebook": "codebook.npy", "preview": "preview.npy",
+        "graphs": graphs,
+        "config": cfg.to_json(),
+    }
+    if extra:
+        manifest.update(extra)
+    manifest["files"] = {p.name: sha256_file(p) for p in sorted(d.iterdir()) if p.name != "manifest.json"}
+    (d / "manifest.json").write_text(json.dumps(manifest, indent=1))
