@@ -1,0 +1,61 @@
+package dev.hartstudio.bundle;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The graph roles of bundle format 1 and the I/O names each must declare (docs/BUNDLE.md, the same
+ * table as {@code graph_specs} in onnx-export/hart_export/graphs.py).
+ */
+public enum GraphRole {
+    TEXT_ENCODER("text_encoder", true, List.of("input_ids", "attention_mask"), List.of("ctx")),
+    CONDITION("condition", true, List.of("ctx2", "mask2"), List.of("x0", "ada", "head_ada")),
+    EMBED("embed", true, List.of("latent", "level"), List.of("x")),
+    STEP("step", true, List.of("x", "cos", "sin", "ada", "head_ada", "past_k", "past_v"),
+            List.of("hidden", "logits", "present_k", "present_v")),
+    FHAT_STEP("fhat_step", true, List.of("f_hat", "h", "up", "phi_index"), List.of("f_hat_out", "added")),
+    DIFF_COND("diff_cond", true, List.of("x_last", "e_hard"), List.of("cemb")),
+    DIFF_MLP("diff_mlp", true, List.of("x", "t", "cemb"), List.of("out")),
+    VAE_DECODER("vae_decoder", true, List.of("f_hat"), List.of("image")),
+    /** Only needed to edit an existing image, so a bundle may leave it out. */
+    VAE_ENCODER("vae_encoder", false, List.of("image"), List.of("f"));
+
+    private final String key;
+    private final boolean required;
+    private final List<String> inputNames;
+    private final List<String> outputNames;
+
+    GraphRole(String key, boolean required, List<String> inputNames, List<String> outputNames) {
+        this.key = key;
+        this.required = required;
+        this.inputNames = inputNames;
+        this.outputNames = outputNames;
+    }
+
+    /** The key of this role in manifest.json {@code graphs}, e.g. {@code "fhat_step"}. */
+    public String key() {
+        return key;
+    }
+
+    public boolean required() {
+        return required;
+    }
+
+    public List<String> inputNames() {
+        return inputNames;
+    }
+
+    public List<String> outputNames() {
+        return outputNames;
+    }
+
+    public static Optional<GraphRole> fromKey(String key) {
+        return Arrays.stream(values()).filter(r -> r.key.equals(key)).findFirst();
+    }
+
+    @Override
+    public String toString() {
+        return key;
+    }
+}
