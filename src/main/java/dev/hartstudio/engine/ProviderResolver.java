@@ -1,0 +1,121 @@
+package dev.hartstudio.engine;
+
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
+
+/**
+ * Turns the user's {@link ExecutionProvider} into a {@link ProviderChoice}. {@code auto} first
+ * probes for an NVIDIA driver (instant CPU without one); an explicit {@code cuda} request always
+ * tries, since the probe can miss unusual installs. When ONNX Runtime cannot add CUDA (no GPU, no
+ * CUDA 12 libraries, bad device index) the engine falls back to CPU and keeps ORT's message as the
+ * reason.
+ */
+public final class ProviderResolver {
+
+    /** The reason reported when {@code auto} finds no driver. */
+    public static final String NO_DRIVER = "no NVIDIA driver found";
+
+    private final DriverProbe probe;
+
+    public ProviderResolver() {
+        this(DriverProbe.system());
+    }
+
+    public ProviderResolver(DriverProbe probe) {
+        this.probe = probe;
+    }
+
+    /**
+     * Resolves {@code requested}; never fails over a missing GPU, only when ONNX Runtime cannot
+     * make CPU session options either.
+     */
+    public ProviderChoice resolve(ExecutionProvider requested) throws EngineException {
+        Ort.environment();
+        switch (requested.kind()) {
+            case CPU:
+                return cpu(requested, "CPU requested");
+            case AUTO:
+                DriverProbe.Status status = probe.probe();
+                if (!status.found()) {
+                    return cpu(requested, NO_DRIVER);
+                }
+                return tryCuda(requested, 0);
+            default:
+                return tryCuda(requested, requested.deviceId());
+        }
+    }
+
+    private ProviderChoice tryCuda(ExecutionProvider requested, int device) throws EngineException {
+        SessionOptions options = null;
+        OrtCUDAProviderOptions cuda = null;
+        try {
+            options = baseOptions();
+            cuda = new OrtCUDAProviderOptions(device);
+            // HEURISTIC: the default EXHAUSTIVE search benchmarks every convolution algorithm for
+            // each new input shape; the VAE and fhat_step see new shapes at every scale and batch
+            // size, so the first image would stall for seconds. Heuristic choices are near-optimal.
+            cuda.add("cudnn_conv_algo_search", "HEURISTIC");
+            // kSameAsRequested: the KV cache grows by a different amount at every scale; doubling
+            // the arena (kNextPowerOfTwo) can reserve up to twice the memory the 1024px model needs,
+            // which does not fit consumer GPUs. Exact-size extension trades a few more cudaMallocs
+            // (the arena still reuses freed chunks) for a predictable footprint.
+            cuda.add("arena_extend_strategy", "kSameAsRequested");
+            options.addCUDA(cuda);
+            return new ProviderChoice(requested, ExecutionProvider.cuda(device), "CUDA device " + device, options, cuda);
+        } catch (OrtException e) {
+            closeQuietly(options, cuda);
+            return cpu(requested, "CUDA unavailable: " + oneLine(e.getMessage()));
+        } catch (RuntimeException | Error e) {
+            closeQuietly(options, cuda);
+            throw e;
+        }
+    }
+
+    private static ProviderChoice cpu(ExecutionProvider requested, String reason) throws EngineException {
+        try {
+            return new ProviderChoice(requested, ExecutionProvider.CPU, reason, baseOptions(), null);
+        } catch (OrtException e) {
+            throw new EngineException("ONNX Runtime could not set up the CPU: " + oneLine(e.getMessage()), e);
+        }
+    }
+
+    /** Options shared by every graph, whatever the provider. */
+    private static SessionOptions baseOptions() throws OrtException {
+        SessionOptions options = new SessionOptions();
+        try {
+            // ALL: layout and fusion passes (attention, GELU, LayerNorm) pay off over the many runs
+            // of one generation; the one-time cost is paid when the bundle loads.
+            options.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
+            // Every core for the matmuls of one run; graphs run one after another, never in parallel.
+            options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+            options.setExecutionMode(SessionOptions.ExecutionMode.SEQUENTIAL);
+            // Each graph keeps its own thread pool and the sampler alternates between graphs, so
+            // spinning idle pools would steal the cores the running graph needs.
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            // Shapes repeat for every image (one set per scale), so planned buffers are reused.
+            options.setMemoryPatternOptimization(true);
+            options.setCPUArenaAllocator(true);
+            return options;
+        } catch (OrtException | RuntimeException e) {
+            options.close();
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(SessionOptions options, OrtCUDAProviderOptions cuda) {
+        if (options != null) {
+            options.close();
+        }
+        if (cuda != null) {
+            cuda.close();
+        }
+    }
+
+    static String oneLine(String message) {
+        if (message == null || message.isBlank()) {
+            return "unknown ONNX Runtime error";
+        }
+        return message.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+}

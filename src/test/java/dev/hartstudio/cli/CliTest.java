@@ -1,0 +1,80 @@
+package dev.hartstudio.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hartstudio.testing.SyntheticBundle;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final Cli cli = new Cli(new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void noArgumentsPrintsUsage() {
+        assertEquals(Cli.USAGE, cli.run());
+        assertTrue(out().startsWith("Usage: hart-studio"), out());
+    }
+
+    @Test
+    void inspectPrintsSummaryOfAValidBundle() throws Exception {
+        Path bundle = SyntheticBundle.create(dir.resolve("b")).dir();
+        assertEquals(0, cli.run("inspect", bundle.toString()));
+        assertTrue(out().startsWith("synthetic: a bundle for tests"), out());
+        assertTrue(out().strip().endsWith("OK"), out());
+    }
+
+    @Test
+    void inspectLoadChecksEveryGraph() throws Exception {
+        Path bundle = SyntheticBundle.create(dir.resolve("b")).useRealGraphs().dir();
+        assertEquals(0, cli.run("inspect", bundle.toString(), "--load", "--device", "cpu"), err());
+        assertTrue(out().contains("provider: cpu (CPU requested)"), out());
+        assertTrue(out().contains("loaded 9 graphs, all match the manifest"), out());
+    }
+
+    @Test
+    void inspectOfABrokenBundlePrintsTheOneSentence() throws Exception {
+        Path bundle = SyntheticBundle.create(dir.resolve("b")).dir();
+        Files.writeString(bundle.resolve("step.onnx"), "tampered");
+        assertEquals(Cli.FAILED, cli.run("inspect", bundle.toString()));
+        assertTrue(err().startsWith("step.onnx: sha256 is "), err());
+    }
+
+    @Test
+    void badDeviceIsAUsageError() {
+        assertEquals(Cli.USAGE, cli.run("providers", "--device", "gpu"));
+        assertTrue(err().contains("use auto, cpu, cuda or cuda:N"), err());
+    }
+
+    @Test
+    void providersReportsTheChoice() {
+        assertEquals(0, cli.run("providers", "--device", "cpu"));
+        assertEquals("requested cpu, using cpu (CPU requested)", out().strip());
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() {
+        assertEquals(Cli.USAGE, cli.run("paint"));
+        assertTrue(err().contains("Unknown command \"paint\""), err());
+    }
+}
