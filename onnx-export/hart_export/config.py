@@ -193,7 +193,8 @@ def preset(name: str) -> ModelConfig:
                                latent_channels=32, vocab_size=2048)
         return ModelConfig("mid", tr, tk, TextConfig(vocab_size=256, width=256, depth=2, num_heads=4, max_tokens=32)).validate()
     if name == "hart-tiny":
-        tk = TokenizerConfig(vocab_size=1024, z_channels=16, ch=32, ch_mult=(1, 1, 2, 2, 2))
+        tk = TokenizerConfig(vocab_size=1024, z_channels=16, ch=32, ch_mult=(1, 1, 2, 2, 2), num_res_blocks=1,
+                             v_patch_nums=(1, 2, 3, 4, 5, 6, 8))
         tr = TransformerConfig(context_token=24, context_dim=128, embed_dim=192, depth=4, num_heads=6,
                                patch_nums=(1, 2, 3, 4, 5, 6, 8), diff_width=128, diff_depth=3,
                                latent_channels=16, vocab_size=1024)

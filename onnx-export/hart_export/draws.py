@@ -59,3 +59,24 @@ class GreedyDraws:
 
     def diff_step(self, b, step, count):
         return np.zeros(count, np.float32)
+
+
+class ReplayDraws:
+    """The exact draws stored by the official-code fixtures (fixture README section 4)."""
+    greedy = False
+
+    def __init__(self, folder, B: int, L: int, smooth: bool):
+        from pathlib import Path
+        self.f, self.B, self.L, self.smooth = Path(folder), B, L, smooth
+
+    def token_uniforms(self, b, k, n):
+        return np.load(self.f / f"uniforms_s{k:02d}.npy")[b]
+
+    def exp_draws(self, b, k, n, V):
+        return np.load(self.f / f"exp_draws_s{k:02d}.npy")[b].astype(np.float32).astype(np.float64)
+
+    def diff_init(self, b, count):
+        return np.load(self.f / "diff_noise_init.npy")[b * self.L:(b + 1) * self.L].reshape(-1)
+
+    def diff_step(self, b, step, count):
+        return np.load(self.f / "diff_noise_steps.npy")[7 - step][b * self.L:(b + 1) * self.L].reshape(-1)

@@ -39,6 +39,7 @@ class Options:
     more_smooth: bool = True
     discrete_only: bool = False
     forced_tokens: dict[int, np.ndarray] = field(default_factory=dict)   # scale -> [B, l] (branch / teacher forcing)
+    deep_trace: bool = False                    # keep per-scale inputs, logits, hidden states and the KV cache
 
 
 @dataclass
@@ -169,7 +170,12 @@ def generate(backend: Backend, sch: Schedule, ctx_BTD: np.ndarray, pos_BT: np.nd
         row = sch.scales[k]
         if k > 0:
             cos, sin = rope_2d(p, P, offsets, sch.inv_freq_2d)
+        if opts.deep_trace:
+            trace[f"x_in_s{k:02d}"] = x
         hidden, logits, pk, pv = backend.step(x, cos, sin, ada, head_ada, pk, pv)
+        if opts.deep_trace:
+            trace[f"logits_s{k:02d}"], trace[f"hidden_s{k:02d}"] = logits, hidden
+            trace["ada"], trace["head_ada"], trace["kv"] = ada, head_ada, (pk, pv)
         if k == 0:
             logits = logits[:, T - 1:T]
         z = cfg_logits(logits, B, opts.cfg * row["ratio"])

@@ -60,7 +60,7 @@ class LlamaAttention(nn.Module):
             self.scale = 0.25 / math.sqrt(self.d)
         self.proj = nn.Linear(c, c)
 
-    def forward(self, a_N2lC, cos_N2ld, sin_N2ld, pastk_N2HLd, pastv_N2HLd):
+    def forward(self, a_N2lC, cos_N2ld, sin_N2ld, pastk_N2HLd, pastv_N2HLd, bias_LL=None):
         N2, l, C = a_N2lC.shape
         bias = torch.cat((self.q_bias, self.zero_k_bias, self.v_bias))
         qkv = F.linear(a_N2lC, self.qkv_proj.weight, bias).view(N2, l, 3, self.H, self.d)
@@ -73,7 +73,10 @@ class LlamaAttention(nn.Module):
         k = k * cos + rotate_half(k) * sin
         k_all = torch.cat((pastk_N2HLd, k), dim=2)
         v_all = torch.cat((pastv_N2HLd, v), dim=2)
-        w = torch.softmax((q * self.scale) @ k_all.transpose(-1, -2), dim=-1)
+        s = (q * self.scale) @ k_all.transpose(-1, -2)
+        if bias_LL is not None:                                    # training only: block-causal mask
+            s = s + bias_LL
+        w = torch.softmax(s, dim=-1)
         o = (w @ v_all).transpose(1, 2).reshape(N2, l, C)        # heads concatenated, head-major
         return self.proj(o), k_all, v_all
 
@@ -87,10 +90,10 @@ class AdaLNSelfAttn(nn.Module):
         self.attn = LlamaAttention(cfg)
         self.ffn = LlamaMLP(c, cfg.mlp_hidden) if cfg.mlp_type == "llama" else GeluMLP(c, cfg.mlp_hidden)
 
-    def forward(self, x, cos, sin, ada_N26C, pastk, pastv):
+    def forward(self, x, cos, sin, ada_N26C, pastk, pastv, bias_LL=None):
         N2, C = x.shape[0], x.shape[-1]
         g1, g2, s1, s2, b1, b2 = ada_N26C.view(N2, 1, 6, C).unbind(2)
-        a, k_all, v_all = self.attn(self.ln_wo_grad(x) * (s1 + 1) + b1, cos, sin, pastk, pastv)
+        a, k_all, v_all = self.attn(self.ln_wo_grad(x) * (s1 + 1) + b1, cos, sin, pastk, pastv, bias_LL)
         x = x + a * g1
         x = x + self.ffn(self.ln_wo_grad(x) * (s2 + 1) + b2) * g2
         return x, k_all, v_all
@@ -154,6 +157,23 @@ class HARTTransformer(nn.Module):
             ks.append(k); vs.append(v)
         logits = self.head(self.head_nm(x_N2lC, head_ada)).float()
         return x_N2lC, logits, torch.stack(ks), torch.stack(vs)
+
+    def forward_train(self, ctx_BTD, mask_BT, inputs_BLCv, cos, sin):
+        """Teacher-forced pass over the whole sequence with the block-causal training mask.
+        inputs: area(f_hat) tokens of scales 1..K-1 [B, L-T, Cv]; cos/sin [B, L, d].
+        Returns logits [B, 1 + L - T, V] (scale 0 from slot T-1, then every image token) and the
+        hidden states of the last scale [B, P^2, C]."""
+        cfg, T = self.cfg, self.cfg.context_token
+        x0, ada, head_ada = self.condition(ctx_BTD, mask_BT.float())
+        x = torch.cat((x0, self.word_embed(inputs_BLCv) + self.lvl_embed(self.lvl_1L[0, T:])), dim=1)
+        B, L, C = x.shape
+        H, d = cfg.num_heads, cfg.head_dim
+        empty = x.new_zeros(B, H, 0, d)
+        for i, b in enumerate(self.blocks):
+            x, _, _ = b(x, cos, sin, ada[i], empty, empty, self.attn_bias_for_masking[0, 0])
+        logits = self.head(self.head_nm(x[:, T - 1:], head_ada)).float()
+        P2 = cfg.patch_nums[-1] ** 2
+        return logits, x[:, L - P2:]
 
     def diff_cond(self, x_last_N2LC, e_hard_NLCv):
         e2 = torch.cat((e_hard_NLCv, e_hard_NLCv), dim=0)

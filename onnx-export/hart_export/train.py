@@ -1,0 +1,315 @@
+"""HART-tiny training: stage 1 the hybrid tokenizer, stage 2 the generator (text encoder, HART
+transformer, residual diffusion MLP). Resumable from checkpoints; CPU first (2 cores).
+
+    python -m hart_export.train tokenizer --out runs/tok --minutes 45
+    python -m hart_export.train generator --tokenizer weights/hart-tiny-tokenizer.pt --out runs/gen --minutes 60
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .config import preset
+from .modules.vae import HybridTokenizer
+from .train_data import Photos, shapes_batch, to_tensor
+
+
+def log(out: Path, rec: dict) -> None:
+    with open(out / "log.jsonl", "a") as f:
+        f.write(json.dumps(rec) + "\n")
+    print(json.dumps(rec), flush=True)
+
+
+# ---------------------------------------------------------------- stage 1: the hybrid tokenizer
+
+def quantize_ste(vae: HybridTokenizer, f: torch.Tensor, patch_nums, beta: float = 0.25):
+    """Training-time multi-scale residual quantisation (hybrid convention: no Phi at the last scale).
+    Returns (f_hat with straight-through gradient, vq loss, f_hat without last-scale? no: discrete f_hat)."""
+    q = vae.quantize
+    B, C, h, w = f.shape
+    K = len(patch_nums)
+    f_nog = f.detach()
+    f_rest, f_hat = f_nog.clone(), torch.zeros_like(f)
+    loss = 0.0
+    for k, p in enumerate(patch_nums):
+        last = k == K - 1
+        z = f_rest if last else F.interpolate(f_rest, size=(p, p), mode="area")
+        with torch.no_grad():
+            idx = q.nearest(z.permute(0, 2, 3, 1).reshape(-1, C))
+        e = q.embedding(idx).view(B, p, p, C).permute(0, 3, 1, 2)
+        u = e if last else q.phi(k, K)(F.interpolate(e, size=(h, w), mode="bicubic"))
+        f_hat = f_hat + u
+        f_rest = f_rest - u.detach()
+        loss = loss + F.mse_loss(f_hat, f_nog) + beta * F.mse_loss(f_hat.detach(), f)
+    f_hat_st = f + (f_hat - f).detach()
+    return f_hat_st, loss / K, f_hat
+
+
+def grad_loss(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """L1 between image gradients: keeps stripes and dots sharp (no perceptual network is available)."""
+    dx = lambda x: x[..., :, 1:] - x[..., :, :-1]
+    dy = lambda x: x[..., 1:, :] - x[..., :-1, :]
+    return (dx(a) - dx(b)).abs().mean() + (dy(a) - dy(b)).abs().mean()
+
+
+def train_tokenizer(a) -> None:
+    cfg = preset(a.preset)
+    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(a.seed)
+    vae = HybridTokenizer(cfg.tokenizer)
+    opt = torch.optim.AdamW(vae.parameters(), lr=a.lr, betas=(0.5, 0.9), weight_decay=0.0)
+    step, ck = 0, out / "ckpt.pt"
+    if ck.exists():
+        s = torch.load(ck, weights_only=False)
+        vae.load_state_dict(s["model"]); opt.load_state_dict(s["opt"]); step = s["step"]
+        print(f"resumed at step {step}")
+    rng = np.random.default_rng(a.seed + step)
+    photos = Photos()
+    pn = cfg.transformer.patch_nums
+    t_end = time.time() + a.minutes * 60
+    t0, last_save = time.time(), time.time()
+    if step == 0:
+        with torch.no_grad():   # data-driven codebook init: codes start where the latents are
+            imgs, _ = shapes_batch(rng, 32)
+            _revive_codes(vae, vae.encode(to_tensor(imgs)), fraction=1.0)
+    while step < a.steps and time.time() < t_end:
+        n_ph = a.batch // 4 if photos else 0
+        imgs, _ = shapes_batch(rng, a.batch - n_ph)
+        if n_ph:
+            imgs = np.concatenate([imgs, photos.crops(rng, n_ph)])
+        x = to_tensor(imgs)
+        f = vae.encode(x)
+        f_hat_st, vq, _ = quantize_ste(vae, f, pn)
+        # one decoder for both latents, alternating (HART: hybrid tokenizer training)
+        z = f_hat_st if step % 2 == 0 else f
+        rec = vae.decoder(vae.post_quant_conv(z))
+        loss = F.l1_loss(rec, x) + F.mse_loss(rec, x) + 0.5 * grad_loss(rec, x) + vq
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
+        for g in opt.param_groups:
+            g["lr"] = a.lr * min(1.0, (step + 1) / 200)
+        opt.step()
+        step += 1
+        if step % 50 == 0:
+            with torch.no_grad():
+                used = len(torch.unique(vae.quantize.nearest(f.detach().permute(0, 2, 3, 1).reshape(-1, f.shape[1]))))
+            log(out, {"stage": "tokenizer", "step": step, "loss": round(loss.detach().item(), 4), "vq": round(float(vq.detach()), 4),
+                      "mode": "discrete" if step % 2 == 1 else "continuous", "codes_used_last_batch": used,
+                      "elapsed_s": round(time.time() - t0, 1)})
+            _revive_codes(vae, f.detach())
+        if time.time() - last_save > 300:
+            torch.save({"model": vae.state_dict(), "opt": opt.state_dict(), "step": step}, ck)
+            last_save = time.time()
+    torch.save({"model": vae.state_dict(), "opt": opt.state_dict(), "step": step}, ck)
+    torch.save({"config": cfg.to_json(), "tokenizer": vae.state_dict(), "step": step}, out / "tokenizer.pt")
+    print(f"tokenizer stage stopped at step {step}")
+
+
+@torch.no_grad()
+def _revive_codes(vae: HybridTokenizer, f: torch.Tensor, fraction: float = 0.25) -> None:
+    """Re-seed codes unused in the last batch from the residuals the quantiser sees at every scale
+    (keeps the codebook alive; without it the codebook collapses to a handful of codes)."""
+    q = vae.quantize
+    E = q.embedding.weight
+    B, C, h, w = f.shape
+    pool, f_rest = [], f.clone()
+    for p in (1, 2, 4, h):
+        z = f_rest if p == h else F.interpolate(f_rest, size=(p, p), mode="area")
+        pool.append(z.permute(0, 2, 3, 1).reshape(-1, C))
+        if p != h:
+            f_rest = f_rest - F.interpolate(z, size=(h, w), mode="bicubic")
+    z = torch.cat(pool)
+    hits = torch.zeros(E.shape[0], dtype=torch.bool)
+    hits[q.nearest(z)] = True
+    dead = (~hits).nonzero().flatten()
+    dead = dead[torch.randperm(len(dead))]
+    n = min(int(len(dead) * fraction), z.shape[0])
+    if n > 0:
+        E[dead[:n]] = z[torch.randint(0, z.shape[0], (n,))] + 0.01 * z.std() * torch.randn(n, C)
+
+
+# ---------------------------------------------------------------- stage 2: the generator
+
+class Diffusion1000:
+    """The 1000-step cosine process the diffusion MLP is trained on (learned-range variance, IDDPM)."""
+
+    def __init__(self):
+        ab = lambda u: math.cos((u + 0.008) / 1.008 * math.pi / 2) ** 2
+        b = np.array([min(1 - ab((i + 1) / 1000) / ab(i / 1000), 0.999) for i in range(1000)])
+        ac = np.cumprod(1 - b); acp = np.append(1.0, ac[:-1])
+        pv = b * (1 - acp) / (1 - ac)
+        t = lambda x: torch.tensor(x, dtype=torch.float32)
+        self.sqrt_ac, self.sqrt_1mac = t(np.sqrt(ac)), t(np.sqrt(1 - ac))
+        self.sqrt_recip, self.sqrt_recipm1 = t(np.sqrt(1 / ac)), t(np.sqrt(1 / ac - 1))
+        self.c1, self.c2 = t(b * np.sqrt(acp) / (1 - ac)), t((1 - acp) * np.sqrt(1 - b) / (1 - ac))
+        self.logvar_min, self.logvar_max = t(np.log(np.append(pv[1], pv[1:]))), t(np.log(b))
+
+    def loss(self, net, x0_MCv, cemb_MW):
+        M, Cv = x0_MCv.shape
+        t = torch.randint(0, 1000, (M,))
+        noise = torch.randn_like(x0_MCv)
+        g = lambda a: a[t][:, None]
+        xt = g(self.sqrt_ac) * x0_MCv + g(self.sqrt_1mac) * noise
+        out = net.forward_cemb(xt, t.float(), cemb_MW)
+        eps, v = out[:, :Cv], out[:, Cv:]
+        mse = F.mse_loss(eps, noise)
+        frac = (v + 1) / 2
+        model_logvar = frac * g(self.logvar_max) + (1 - frac) * g(self.logvar_min)
+        pred_x0 = g(self.sqrt_recip) * xt - g(self.sqrt_recipm1) * eps.detach()
+        mean_m = g(self.c1) * pred_x0 + g(self.c2) * xt
+        mean_t = g(self.c1) * x0_MCv + g(self.c2) * xt
+        lv_t = g(self.logvar_min)
+        kl = 0.5 * (-1 + model_logvar - lv_t + torch.exp(lv_t - model_logvar) + (mean_t - mean_m) ** 2 * torch.exp(-model_logvar))
+        return mse + kl.mean() / math.log(2.0), mse
+
+
+@torch.no_grad()
+def build_dataset(vae, cfg, n: int, seed: int, out: Path):
+    """Render n scenes, encode and quantise them once: latent inputs per scale, target tokens, residual."""
+    from .modules.vae import HybridTokenizer  # noqa: F401  (type only)
+    cache = out / "data.pt"
+    if cache.exists():
+        return torch.load(cache, weights_only=False)
+    rng = np.random.default_rng(seed)
+    pn = cfg.transformer.patch_nums
+    K, P = len(pn), pn[-1]
+    scenes, idx_all, inp_all, res_all = [], [], [], []
+    for start in range(0, n, 64):
+        imgs, sc = shapes_batch(rng, min(64, n - start))
+        f = vae.encode(to_tensor(imgs))
+        idx, f_hat_d, resid = vae.quantize.f_to_idx_and_residual(f, pn)
+        # teacher-forcing inputs: area of the cumulative f_hat before each scale k >= 1 (6.5)
+        B, C = f.shape[:2]
+        f_hat = torch.zeros_like(f)
+        ins = []
+        for k in range(K - 1):
+            e = vae.quantize.embedding(idx[k]).view(B, pn[k], pn[k], C).permute(0, 3, 1, 2)
+            f_hat = f_hat + vae.quantize.phi(k, K)(F.interpolate(e, size=(P, P), mode="bicubic"))
+            nxt = F.interpolate(f_hat, size=(pn[k + 1], pn[k + 1]), mode="area")
+            ins.append(nxt.permute(0, 2, 3, 1).reshape(B, -1, C))
+        scenes += sc
+        idx_all.append(torch.cat(idx, dim=1))
+        inp_all.append(torch.cat(ins, dim=1))
+        res_all.append(resid.permute(0, 2, 3, 1).reshape(B, -1, C))
+        print(f"dataset {start + len(sc)}/{n}", flush=True)
+    data = {"scenes": scenes, "idx": torch.cat(idx_all), "inputs": torch.cat(inp_all), "resid": torch.cat(res_all)}
+    torch.save(data, cache)
+    return data
+
+
+def rope_full(cfg, pos_BT: np.ndarray, sch) -> tuple[torch.Tensor, torch.Tensor]:
+    from .schedule import rope_1d, rope_2d
+    T, P = cfg.context_token, cfg.patch_nums[-1]
+    c1, s1 = rope_1d(pos_BT, sch.inv_freq_1d)
+    cs, ss = [c1], [s1]
+    for p in cfg.patch_nums[1:]:
+        c, s = rope_2d(p, P, pos_BT[:, T - 1], sch.inv_freq_2d)
+        cs.append(c); ss.append(s)
+    return torch.from_numpy(np.concatenate(cs, 1)), torch.from_numpy(np.concatenate(ss, 1))
+
+
+def train_generator(a) -> None:
+    from .models import build
+    from .prompt import PromptEncoder, build_tokenizer_json
+    from .schedule import Schedule
+    from .shapes.captions import caption
+    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
+    tk = torch.load(a.tokenizer, weights_only=False)
+    from .config import ModelConfig
+    cfg = ModelConfig.from_json(tk["config"]) if "config" in tk else preset(a.preset)
+    torch.manual_seed(a.seed)
+    m = build(cfg, a.seed)
+    m.tokenizer.load_state_dict(tk["tokenizer"]); m.tokenizer.eval().requires_grad_(False)
+    t = cfg.transformer
+    sch = Schedule.build(t.patch_nums, t.head_dim, cfg.tokenizer.share_quant_resi)
+    tj = out / "tokenizer.json"
+    build_tokenizer_json(tj, cfg.text.vocab_size)
+    penc = PromptEncoder(tj, t.context_token, 0)
+    data = build_dataset(m.tokenizer, cfg, a.images, a.seed, out)
+    params = list(m.transformer.parameters()) + list(m.text.parameters())
+    opt = torch.optim.AdamW(params, lr=a.lr, betas=(0.9, 0.95), weight_decay=0.01)
+    step, ck = 0, out / "ckpt.pt"
+    if ck.exists():
+        s = torch.load(ck, weights_only=False)
+        m.transformer.load_state_dict(s["transformer"]); m.text.load_state_dict(s["text"]); opt.load_state_dict(s["opt"]); step = s["step"]
+        print(f"resumed at step {step}")
+    diff = Diffusion1000()
+    rng = np.random.default_rng(a.seed + 1000 + step)
+    E = m.tokenizer.quantize.embedding.weight.detach()
+    N, T, K = len(data["scenes"]), t.context_token, len(t.patch_nums)
+    t_end, t0, last_save = time.time() + a.minutes * 60, time.time(), time.time()
+    m.transformer.train(); m.text.train()
+    while step < a.steps and time.time() < t_end:
+        bi = rng.integers(0, N, a.batch)
+        caps = [caption(data["scenes"][i], rng) for i in bi]
+        ids, attn, mask, pos = penc.encode(caps)
+        drop = rng.random(a.batch) < 0.1                                 # classifier-free guidance dropout
+        ctx = m.text(torch.from_numpy(ids), torch.from_numpy(attn))
+        ctx = torch.where(torch.from_numpy(drop)[:, None, None], torch.zeros_like(ctx), ctx)
+        mask[drop] = False; mask[drop, 0] = True; pos[drop] = 0
+        cos, sin = rope_full(t, pos, sch)
+        idx = data["idx"][bi]
+        logits, x_last = m.transformer.forward_train(ctx, torch.from_numpy(mask), data["inputs"][bi], cos, sin)
+        ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), idx.reshape(-1), label_smoothing=0.05)
+        P2 = t.patch_nums[-1] ** 2
+        c = m.transformer.decoder_norm(x_last + m.transformer.word_embed(E[idx[:, -P2:]]))
+        cemb = m.transformer.diffloss.net.cond_embed(c).reshape(-1, t.diff_width)
+        x0 = (data["resid"][bi].reshape(-1, t.latent_channels) / 0.6)
+        rep = 4                                                          # diffusion_batch_mul
+        dl, mse = diff.loss(m.transformer.diffloss.net, x0.repeat(rep, 1), cemb.repeat(rep, 1))
+        loss = ce + dl
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        for g in opt.param_groups:
+            g["lr"] = a.lr * min(1.0, (step + 1) / 300)
+        opt.step()
+        step += 1
+        if step % 50 == 0:
+            with torch.no_grad():
+                acc = (logits.argmax(-1) == idx).float().mean().item()
+            log(out, {"stage": "generator", "step": step, "ce": round(ce.item(), 4), "diff": round(dl.item(), 4),
+                      "diff_mse": round(mse.item(), 4), "token_acc": round(acc, 4), "elapsed_s": round(time.time() - t0, 1)})
+        if time.time() - last_save > 300:
+            torch.save({"transformer": m.transformer.state_dict(), "text": m.text.state_dict(), "opt": opt.state_dict(), "step": step}, ck)
+            last_save = time.time()
+    torch.save({"transformer": m.transformer.state_dict(), "text": m.text.state_dict(), "opt": opt.state_dict(), "step": step}, ck)
+    from .models import save_checkpoint
+    m.transformer.eval(); m.text.eval()
+    save_checkpoint(m, out / "hart-tiny.pt", {"steps": {"generator": step, "tokenizer": tk.get("step")}})
+    print(f"generator stage stopped at step {step}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m hart_export.train")
+    sub = ap.add_subparsers(dest="stage", required=True)
+    t = sub.add_parser("tokenizer")
+    t.add_argument("--preset", default="hart-tiny"); t.add_argument("--out", type=Path, required=True)
+    t.add_argument("--minutes", type=float, default=45); t.add_argument("--steps", type=int, default=10 ** 9)
+    t.add_argument("--batch", type=int, default=8); t.add_argument("--lr", type=float, default=4e-4)
+    t.add_argument("--seed", type=int, default=0); t.add_argument("--threads", type=int, default=2)
+    g = sub.add_parser("generator")
+    g.add_argument("--preset", default="hart-tiny"); g.add_argument("--tokenizer", type=Path, required=True)
+    g.add_argument("--out", type=Path, required=True); g.add_argument("--images", type=int, default=12000)
+    g.add_argument("--minutes", type=float, default=60); g.add_argument("--steps", type=int, default=10 ** 9)
+    g.add_argument("--batch", type=int, default=48); g.add_argument("--lr", type=float, default=5e-4)
+    g.add_argument("--seed", type=int, default=0); g.add_argument("--threads", type=int, default=2)
+    a = ap.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    if a.stage == "tokenizer":
+        train_tokenizer(a)
+    else:
+        train_generator(a)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
