@@ -3,9 +3,22 @@ package dev.hartstudio.engine;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
-/** The process-wide ONNX Runtime environment, created once with warnings-only logging. */
+/**
+ * The process-wide ONNX Runtime environment, created once with warnings-only logging. Call
+ * {@link #environment()} before touching any other ONNX Runtime class (the engine does).
+ */
 public final class Ort {
+
+    /**
+     * ONNX Runtime 1.29's native library runs a deeply recursive initialiser when it is loaded: on
+     * a thread with a 1 MB stack (the JVM's default for new threads) it overflows and the JVM dies
+     * with SIGSEGV and no hs_err file. So the first touch happens on a thread with a large stack;
+     * later calls (sessions, runs, the CUDA provider) work on ordinary threads.
+     */
+    private static final long INIT_STACK_BYTES = 64L << 20;
 
     private static OrtEnvironment environment;
 
@@ -15,14 +28,30 @@ public final class Ort {
     /** The shared environment; creates it on first use. Tensors for every graph are made with it. */
     public static synchronized OrtEnvironment environment() throws EngineException {
         if (environment == null) {
-            try {
-                OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "hart-studio");
-                env.setTelemetry(false);
-                environment = env;
-            } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
-                throw new EngineException("ONNX Runtime could not start: " + e.getMessage(), e);
-            }
+            environment = create();
         }
         return environment;
+    }
+
+    private static OrtEnvironment create() throws EngineException {
+        FutureTask<OrtEnvironment> task = new FutureTask<>(() -> {
+            OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "hart-studio");
+            env.setTelemetry(false);
+            return env;
+        });
+        Thread thread = new Thread(null, task, "onnxruntime-init", INIT_STACK_BYTES);
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            String message = cause instanceof OrtException || cause instanceof LinkageError
+                    || cause instanceof RuntimeException ? cause.getMessage() : String.valueOf(cause);
+            throw new EngineException("ONNX Runtime could not start: " + message, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("Interrupted while ONNX Runtime was starting.", e);
+        }
     }
 }
