@@ -79,6 +79,13 @@ public final class Bundle {
         if (!Files.isRegularFile(manifestPath)) {
             throw new BundleException(MANIFEST + " is missing from " + folder + ", so it is not a HART bundle folder.");
         }
+        try {
+            if (!manifestPath.toRealPath().startsWith(root)) {
+                throw new BundleException(MANIFEST + " is a link that leaves the bundle folder.");
+            }
+        } catch (IOException e) {
+            throw new BundleException(MANIFEST + " could not be opened: " + e.getMessage() + ".", e);
+        }
         byte[] manifestBytes = readAll(MANIFEST, manifestPath);
         BundleManifest manifest = new ManifestReader().read(manifestBytes);
         BundlePaths paths = new BundlePaths(root);

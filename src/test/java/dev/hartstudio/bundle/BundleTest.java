@@ -206,6 +206,14 @@ class BundleTest {
     }
 
     @Test
+    void manifestLinkLeavingTheBundleIsRefused() throws Exception {
+        Path outside = temp.resolve("manifest.json");
+        Files.move(synthetic.dir().resolve("manifest.json"), outside);
+        Files.createSymbolicLink(synthetic.dir().resolve("manifest.json"), outside);
+        assertEquals("manifest.json is a link that leaves the bundle folder.", failure());
+    }
+
+    @Test
     void topKLengthMustMatchScales() throws Exception {
         JsonArray topK = new JsonArray();
         topK.add(6);
