@@ -133,7 +133,9 @@ def diffusion_sample(backend: Backend, sch: Schedule, cemb_MW: np.ndarray, B: in
         logvar = frac * f32(ds.log_betas[n]) + (f32(1) - frac) * f32(ds.posterior_log_variance_clipped[n])
         if n > 0:
             noise = np.concatenate([draws.diff_step(b, n, L * Cv).reshape(L, Cv) for b in range(B)])
-            x = (mean + np.exp(f32(0.5) * logvar) * noise).astype(np.float32)
+            # exp in float64, rounded to float32: bit-identical with Java's (float) Math.exp
+            std = np.exp((f32(0.5) * logvar).astype(np.float64)).astype(np.float32)
+            x = (mean + std * noise).astype(np.float32)
         else:
             x = mean.astype(np.float32)
         if on_step:

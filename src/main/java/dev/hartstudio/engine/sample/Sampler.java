@@ -1,0 +1,577 @@
+package dev.hartstudio.engine.sample;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.hartstudio.bundle.Bundle;
+import dev.hartstudio.bundle.GraphRole;
+import dev.hartstudio.bundle.ModelConfig;
+import dev.hartstudio.bundle.Schedule;
+import dev.hartstudio.engine.BundleGraphs;
+import dev.hartstudio.engine.EngineException;
+import dev.hartstudio.engine.Ort;
+import dev.hartstudio.engine.OrtGraph;
+import dev.hartstudio.engine.TextEncoder;
+import dev.hartstudio.engine.TokenizedPrompts;
+import dev.hartstudio.engine.generate.Branch;
+import dev.hartstudio.engine.generate.GenerationControl;
+import dev.hartstudio.engine.generate.GenerationEvent;
+import dev.hartstudio.engine.generate.GenerationListener;
+import dev.hartstudio.engine.generate.GenerationRequest;
+import dev.hartstudio.engine.generate.GenerationResult;
+import dev.hartstudio.engine.generate.PreviewMode;
+import dev.hartstudio.engine.generate.RgbImage;
+import dev.hartstudio.engine.generate.Timings;
+import dev.hartstudio.engine.rng.PortableRng;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * HART text-to-image generation around a bundle's graphs (HART-INFERENCE 2.4-6; the Python mirror
+ * is {@code hart_export/sample.py}). Loops, CFG, top-k/top-p, random draws, soft embeddings, the
+ * area resize and the diffusion sampler run here; every network runs in ONNX Runtime.
+ */
+public final class Sampler {
+
+    private final Bundle bundle;
+    private final BundleGraphs graphs;
+    private final TextEncoder text;
+    private final ModelConfig model;
+    private final Schedule schedule;
+    private final float[] codebook;
+    private final float[] preview;
+    private long insideOrt;
+    private float[] lastPlanar;
+
+    public Sampler(Bundle bundle, BundleGraphs graphs, TextEncoder text) {
+        this.bundle = bundle;
+        this.graphs = graphs;
+        this.text = text;
+        this.model = bundle.manifest().model();
+        this.schedule = bundle.schedule();
+        this.codebook = bundle.codebook();
+        this.preview = bundle.preview();
+    }
+
+    /** Runs one generation; see {@link dev.hartstudio.engine.HartEngine#generate}. */
+    public GenerationResult generate(GenerationRequest req, GenerationListener listener, GenerationControl control)
+            throws EngineException {
+        long start = System.nanoTime();
+        insideOrt = 0;
+        var dflt = bundle.manifest().samplingDefaults();
+        int batch = req.batch();
+        int rows2 = 2 * batch;
+        int scales = model.scales();
+        int big = model.finestPatch();
+        int cv = model.latentChannels();
+        int vocab = model.codebookSize();
+        int slots = model.contextTokens();
+        int layers = model.depth();
+        int heads = model.numHeads();
+        int hd = model.headDim();
+        int width = model.embedDim();
+        double cfg = req.cfg() != null ? req.cfg() : dflt.cfg();
+        int[] topK = topK(req, dflt.topK(), scales);
+        double topP = req.topP() != null ? req.topP() : dflt.topP();
+        boolean smooth = req.moreSmooth() != null ? req.moreSmooth() : dflt.moreSmooth();
+        Branch branch = req.branch();
+        if (branch != null && (branch.fromScale() < 1 || branch.fromScale() >= scales
+                || branch.originalSeeds().size() != batch || branch.tokens().length < branch.fromScale())) {
+            throw new EngineException("Branch from scale " + branch.fromScale() + " does not fit this bundle ("
+                    + scales + " scales) and batch (" + batch + ").");
+        }
+        OrtEnvironment env = Ort.environment();
+        long[] scaleNanos = new long[scales];
+        long[] diffNanos = new long[schedule.diffusion().steps()];
+        long previewNanos = 0;
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            // --- text conditioning (2.1-2.4)
+            long t0 = System.nanoTime();
+            TokenizedPrompts tp = text.encode(req.prompts());
+            float[] ctx;
+            try (OnnxTensor ids = longs(env, tp.inputIds(), batch, tp.sequenceLength());
+                 OnnxTensor mask = longs(env, tp.attentionMask(), batch, tp.sequenceLength());
+                 OrtSession.Result r = run(GraphRole.TEXT_ENCODER, Map.of("input_ids", ids, "attention_mask", mask), control)) {
+                ctx = floats(r, "ctx");
+            }
+            int dt = model.contextDim();
+            float[] ctx2 = new float[rows2 * slots * dt];
+            System.arraycopy(ctx, 0, ctx2, 0, ctx.length);
+            float[] mask2 = new float[rows2 * slots];
+            long[] pos2 = new long[rows2 * slots];
+            for (int b = 0; b < batch; b++) {
+                for (int t = 0; t < slots; t++) {
+                    mask2[b * slots + t] = tp.promptMask()[b * slots + t];
+                    pos2[b * slots + t] = tp.positions()[b * slots + t];
+                }
+                mask2[(batch + b) * slots] = 1f;
+            }
+            long[] offsets = new long[rows2];
+            for (int r = 0; r < rows2; r++) {
+                offsets[r] = pos2[r * slots + slots - 1];
+            }
+            OnnxTensor ctxT = track(open, tensor(env, ctx2, rows2, slots, dt));
+            OnnxTensor maskT = track(open, tensor(env, mask2, rows2, slots));
+            OrtSession.Result cond = track(open, run(GraphRole.CONDITION, Map.of("ctx2", ctxT, "mask2", maskT), control));
+            OnnxTensor ada = (OnnxTensor) cond.get("ada").get();
+            OnnxTensor headAda = (OnnxTensor) cond.get("head_ada").get();
+            OnnxTensor x = (OnnxTensor) cond.get("x0").get();
+            float[][] rope = SamplerMath.rope1d(pos2, rows2, slots, schedule.rope().invFreq1d());
+            long textNanos = System.nanoTime() - t0;
+
+            // --- autoregressive scales (4.2-4.6)
+            OnnxTensor pastK = track(open, tensor(env, new float[0], layers, rows2, heads, 0, hd));
+            OnnxTensor pastV = track(open, tensor(env, new float[0], layers, rows2, heads, 0, hd));
+            OrtSession.Result prevStep = null;
+            float[] fhat = new float[batch * cv * big * big];
+            int[][][] tokens = new int[scales][][];
+            float[] lastEmbed = null;
+            float[] xLast = null;
+            OnnxTensor xLastT = null;
+            int stoppedAt = -1;
+            double[] scratch = new double[vocab];
+            for (int k = 0; k < scales; k++) {
+                long ts = System.nanoTime();
+                control.token().throwIfCancelled();
+                Schedule.Scale sc = schedule.scales().get(k);
+                int p = sc.p();
+                int l = p * p;
+                OnnxTensor cosT;
+                OnnxTensor sinT;
+                if (k > 0) {
+                    rope = SamplerMath.rope2d(p, big, offsets, schedule.rope().invFreq2d());
+                }
+                int lIn = k == 0 ? slots : l;
+                cosT = tensor(env, rope[0], rows2, lIn, hd);
+                sinT = tensor(env, rope[1], rows2, lIn, hd);
+                OrtSession.Result step;
+                try (cosT; sinT) {
+                    Map<String, OnnxTensor> in = new HashMap<>();
+                    in.put("x", x);
+                    in.put("cos", cosT);
+                    in.put("sin", sinT);
+                    in.put("ada", ada);
+                    in.put("head_ada", headAda);
+                    in.put("past_k", pastK);
+                    in.put("past_v", pastV);
+                    step = run(GraphRole.STEP, in, control);
+                }
+                if (k > 0) {
+                    open.remove(x);
+                    x.close();     // the embedded input of this scale is consumed
+                }
+                if (prevStep != null) {
+                    open.remove(prevStep);
+                    prevStep.close();
+                }
+                prevStep = track(open, step);
+                pastK = (OnnxTensor) step.get("present_k").get();
+                pastV = (OnnxTensor) step.get("present_v").get();
+                float[] logits = floats(step, "logits");
+                int tokOffset = k == 0 ? slots - 1 : 0;
+                int tokTotal = k == 0 ? slots : l;
+                float[] z = SamplerMath.cfg(logits, batch, batch, k == 0 ? 1 : l, tokOffset, tokTotal, vocab, cfg * sc.ratio());
+                SamplerMath.topK(z, batch * l, vocab, Math.min(topK[k], vocab));
+                SamplerMath.topP(z, batch * l, vocab, topP);
+                int[][] idx = new int[batch][l];
+                boolean forced = branch != null && k < branch.fromScale();
+                for (int b = 0; b < batch; b++) {
+                    if (forced) {
+                        int[] given = branch.tokens()[k][b];
+                        if (given.length != l) {
+                            throw new EngineException("Branch tokens of scale " + k + " have " + given.length
+                                    + " entries, expected " + l + ".");
+                        }
+                        idx[b] = given.clone();
+                        continue;
+                    }
+                    long seed = seedFor(req, b, k);
+                    for (int n = 0; n < l; n++) {
+                        int o = (b * l + n) * vocab;
+                        idx[b][n] = req.greedy() ? PortableRng.argmax(z, o, vocab)
+                                : PortableRng.categorical(z, o, vocab, PortableRng.tokenUniform(seed, k, n));
+                    }
+                }
+                tokens[k] = idx;
+                float[] e = new float[batch * l * cv];
+                if (smooth) {
+                    double[] q = new double[vocab];
+                    for (int b = 0; b < batch; b++) {
+                        long key = PortableRng.key(seedFor(req, b, k), PortableRng.GUMBEL, k);
+                        for (int n = 0; n < l; n++) {
+                            for (int v = 0; v < vocab; v++) {
+                                q[v] = req.greedy() ? 1.0 : PortableRng.exp1(PortableRng.word(key, (long) n * vocab + v));
+                            }
+                            SamplerMath.softEmbed(z, (b * l + n) * vocab, vocab, (float) sc.logitMult(), sc.tau(), q,
+                                    codebook, cv, e, (b * l + n) * cv, scratch);
+                        }
+                    }
+                } else {
+                    hardEmbed(idx, e, cv);
+                }
+                if (k < scales - 1) {
+                    float[] h = SamplerMath.tokensToMap(e, batch, p, cv);
+                    fhat = fhatStep(env, fhat, h, batch, cv, big, p, schedule.up().get(k).toFloat32(), sc.phiIndex(), control);
+                    int pn = schedule.scales().get(k + 1).p();
+                    float[] next = SamplerMath.area(fhat, batch, cv, big, schedule.down().get(k + 1).data(), pn);
+                    x = track(open, embed(env, next, batch, pn * pn, cv, k + 1, width, control));
+                    long tp0 = System.nanoTime();
+                    List<RgbImage> previews = preview(env, req.preview(), fhat, batch, cv, big, control);
+                    previewNanos += System.nanoTime() - tp0;
+                    scaleNanos[k] = System.nanoTime() - ts;
+                    listener.onEvent(new GenerationEvent.ScaleDone(k, scales, p, idx, previews, scaleNanos[k]));
+                    if (control.isStopRequested()) {
+                        stoppedAt = k;
+                        break;
+                    }
+                } else {
+                    lastEmbed = e;
+                    xLastT = (OnnxTensor) step.get("hidden").get();
+                    float[] withLast = fhat.clone();
+                    addTokens(withLast, e, null, batch, cv, big);
+                    long tp0 = System.nanoTime();
+                    List<RgbImage> previews = preview(env, req.preview(), withLast, batch, cv, big, control);
+                    previewNanos += System.nanoTime() - tp0;
+                    scaleNanos[k] = System.nanoTime() - ts;
+                    listener.onEvent(new GenerationEvent.ScaleDone(k, scales, p, idx, previews, scaleNanos[k]));
+                }
+            }
+
+            // --- residual diffusion (5.3) and decode (4.8)
+            long td = System.nanoTime();
+            List<RgbImage> images;
+            List<RgbImage> discrete;
+            List<float[]> heat = new ArrayList<>();
+            if (stoppedAt >= 0) {
+                images = decode(env, fhat, batch, cv, big, control);
+                discrete = images;
+                for (int b = 0; b < batch; b++) {
+                    heat.add(new float[big * big]);
+                }
+            } else {
+                int L = big * big;
+                float[] rho = new float[batch * L * cv];
+                if (!req.discreteOnly()) {
+                    float[] eHard = new float[batch * L * cv];
+                    hardEmbed(tokens[scales - 1], eHard, cv);
+                    float[] cemb;
+                    try (OnnxTensor eT = tensor(env, eHard, batch, L, cv);
+                         OrtSession.Result r = run(GraphRole.DIFF_COND, Map.of("x_last", xLastT, "e_hard", eT), control)) {
+                        cemb = floats(r, "cemb");
+                    }
+                    double g = cfg * schedule.scales().get(scales - 1).ratio();
+                    rho = diffusion(env, req, cemb, batch, L, cv, g, fhat, lastEmbed, big, listener, diffNanos, control);
+                }
+                float[] fDiscrete = fhat.clone();
+                addTokens(fDiscrete, lastEmbed, null, batch, cv, big);
+                addTokens(fhat, lastEmbed, rho, batch, cv, big);
+                discrete = req.discreteOnly() ? null : decode(env, fDiscrete, batch, cv, big, control);
+                images = decode(env, fhat, batch, cv, big, control);     // last: lastPlanar is the final image
+                if (discrete == null) {
+                    discrete = images;
+                }
+                for (int b = 0; b < batch; b++) {
+                    float[] m = new float[L];
+                    for (int n = 0; n < L; n++) {
+                        double s = 0;
+                        for (int c = 0; c < cv; c++) {
+                            float v = rho[(b * L + n) * cv + c];
+                            s += v * v;
+                        }
+                        m[n] = (float) Math.sqrt(s);
+                    }
+                    heat.add(m);
+                }
+            }
+            long decodeNanos = System.nanoTime() - td;
+            for (long dn : diffNanos) {
+                decodeNanos -= dn;
+            }
+            Timings timings = new Timings(textNanos, scaleNanos, diffNanos, Math.max(0, decodeNanos), previewNanos,
+                    insideOrt, System.nanoTime() - start);
+            return new GenerationResult(req, images, discrete, heat, trim(tokens, stoppedAt), stoppedAt, timings);
+        } catch (OrtException e) {
+            throw new EngineException("Could not build a tensor: " + e.getMessage(), e);
+        } finally {
+            for (int i = open.size() - 1; i >= 0; i--) {
+                try {
+                    open.get(i).close();
+                } catch (Exception ignored) {
+                    // closing native memory cannot fail in a way the caller can act on
+                }
+            }
+        }
+    }
+
+    private static int[][][] trim(int[][][] tokens, int stoppedAt) {
+        if (stoppedAt < 0) {
+            return tokens;
+        }
+        int[][][] t = new int[stoppedAt + 1][][];
+        System.arraycopy(tokens, 0, t, 0, stoppedAt + 1);
+        return t;
+    }
+
+    private static int[] topK(GenerationRequest req, List<Integer> dflt, int scales) throws EngineException {
+        int[] k = req.topK();
+        if (k == null) {
+            return dflt.stream().mapToInt(Integer::intValue).toArray();
+        }
+        if (k.length == 1) {
+            int[] all = new int[scales];
+            java.util.Arrays.fill(all, k[0]);
+            return all;
+        }
+        if (k.length != scales) {
+            throw new EngineException("The top-k schedule has " + k.length + " values; this bundle has " + scales + " scales.");
+        }
+        return k;
+    }
+
+    /** The seed whose draws scale k uses: a branch keeps the original seeds below its scale. */
+    private static long seedFor(GenerationRequest req, int b, int k) {
+        Branch br = req.branch();
+        if (br != null && k < br.fromScale()) {
+            return br.originalSeeds().get(b);
+        }
+        return req.seeds().get(b);
+    }
+
+    private void hardEmbed(int[][] idx, float[] e, int cv) {
+        int l = idx[0].length;
+        for (int b = 0; b < idx.length; b++) {
+            for (int n = 0; n < l; n++) {
+                System.arraycopy(codebook, idx[b][n] * cv, e, (b * l + n) * cv, cv);
+            }
+        }
+    }
+
+    /** f_hat += (e + rho) as a map; rho may be null. */
+    private static void addTokens(float[] fhat, float[] e, float[] rho, int batch, int cv, int big) {
+        int l = big * big;
+        for (int b = 0; b < batch; b++) {
+            for (int n = 0; n < l; n++) {
+                for (int c = 0; c < cv; c++) {
+                    int i = (b * l + n) * cv + c;
+                    float v = rho == null ? e[i] : e[i] + rho[i];
+                    int o = (b * cv + c) * l + n;
+                    fhat[o] = fhat[o] + v;
+                }
+            }
+        }
+    }
+
+    private float[] fhatStep(OrtEnvironment env, float[] fhat, float[] h, int batch, int cv, int big, int p, float[] up,
+            int phi, GenerationControl control) throws OrtException, EngineException {
+        try (OnnxTensor f = tensor(env, fhat, batch, cv, big, big);
+             OnnxTensor hT = tensor(env, h, batch, cv, p, p);
+             OnnxTensor upT = tensor(env, up, big, p);
+             OnnxTensor phiT = longs(env, new long[] {phi}, 1);
+             OrtSession.Result r = run(GraphRole.FHAT_STEP, Map.of("f_hat", f, "h", hT, "up", upT, "phi_index", phiT), control)) {
+            return floats(r, "f_hat_out");
+        }
+    }
+
+    /** word_embed + level embedding, duplicated for both CFG halves: {@code [2B, l, C]}. */
+    private OnnxTensor embed(OrtEnvironment env, float[] latent, int batch, int l, int cv, int level, int width,
+            GenerationControl control) throws OrtException, EngineException {
+        float[] x;
+        try (OnnxTensor lat = tensor(env, latent, batch, l, cv);
+             OnnxTensor lev = longs(env, new long[] {level}, 1);
+             OrtSession.Result r = run(GraphRole.EMBED, Map.of("latent", lat, "level", lev), control)) {
+            x = floats(r, "x");
+        }
+        float[] x2 = new float[2 * x.length];
+        System.arraycopy(x, 0, x2, 0, x.length);
+        System.arraycopy(x, 0, x2, x.length, x.length);
+        return tensor(env, x2, 2 * batch, l, width);
+    }
+
+    private float[] diffusion(OrtEnvironment env, GenerationRequest req, float[] cemb, int batch, int L, int cv, double g,
+            float[] fhat, float[] lastEmbed, int big, GenerationListener listener, long[] nanos, GenerationControl control)
+            throws OrtException, EngineException {
+        Schedule.Diffusion ds = schedule.diffusion();
+        int rows = batch * L;
+        float[] x = new float[rows * cv];
+        for (int b = 0; b < batch; b++) {
+            long key = PortableRng.key(req.seeds().get(b), PortableRng.DIFF_INIT, 0);
+            for (int i = 0; i < L * cv; i++) {
+                x[b * L * cv + i] = req.greedy() ? 0f : PortableRng.normal(key, i);
+            }
+        }
+        int width = cemb.length / (2 * rows);
+        int steps = ds.steps();
+        try (OnnxTensor c = tensor(env, cemb, 2 * rows, width)) {
+            for (int n = steps - 1; n >= 0; n--) {
+                long ts = System.nanoTime();
+                control.token().throwIfCancelled();
+                float[] xx = new float[2 * rows * cv];
+                System.arraycopy(x, 0, xx, 0, x.length);
+                System.arraycopy(x, 0, xx, x.length, x.length);
+                float[] t = new float[2 * rows];
+                java.util.Arrays.fill(t, (float) ds.timesteps()[n]);
+                float[] out;
+                try (OnnxTensor xT = tensor(env, xx, 2 * rows, cv);
+                     OnnxTensor tT = tensor(env, t, 2 * rows);
+                     OrtSession.Result r = run(GraphRole.DIFF_MLP, Map.of("x", xT, "t", tT, "cemb", c), control)) {
+                    out = floats(r, "out");
+                }
+                float a1 = (float) ds.sqrtRecipAlphasCumprod()[n];
+                float a2 = (float) ds.sqrtRecipm1AlphasCumprod()[n];
+                float c1 = (float) ds.posteriorMeanCoef1()[n];
+                float c2 = (float) ds.posteriorMeanCoef2()[n];
+                float maxLog = (float) ds.logBetas()[n];
+                float minLog = (float) ds.posteriorLogVarianceClipped()[n];
+                float ga = (float) (1 + g);
+                float gb = (float) g;
+                long key = 0;
+                for (int b = 0; b < batch; b++) {
+                    if (n > 0) {
+                        key = PortableRng.key(req.seeds().get(b), PortableRng.DIFF_STEP, n);
+                    }
+                    for (int j = 0; j < L * cv; j++) {
+                        int i = b * L * cv + j;
+                        int row = i / cv;
+                        int ch = i % cv;
+                        float epsC = out[row * 2 * cv + ch];
+                        float epsU = out[(rows + row) * 2 * cv + ch];
+                        float v = out[row * 2 * cv + cv + ch];
+                        float eps = g == 1.0 ? epsC : ga * epsC - gb * epsU;
+                        float x0 = Math.max(-1f, Math.min(1f, a1 * x[i] - a2 * eps));
+                        float mean = c1 * x0 + c2 * x[i];
+                        if (n > 0) {
+                            float frac = (v + 1f) / 2f;
+                            float logvar = frac * maxLog + (1f - frac) * minLog;
+                            float noise = req.greedy() ? 0f : PortableRng.normal(key, j);
+                            x[i] = mean + (float) Math.exp(0.5f * logvar) * noise;
+                        } else {
+                            x[i] = mean;
+                        }
+                    }
+                }
+                int index = steps - 1 - n;
+                List<RgbImage> previews = List.of();
+                if (req.preview() != PreviewMode.NONE) {
+                    float[] f = fhat.clone();
+                    float[] rho = scaled(x, (float) ds.vaeScale());
+                    addTokens(f, lastEmbed, rho, batch, cv, big);
+                    previews = preview(env, req.preview(), f, batch, cv, big, control);
+                }
+                nanos[index] = System.nanoTime() - ts;
+                listener.onEvent(new GenerationEvent.DiffusionStep(index, steps, previews, nanos[index]));
+            }
+        }
+        return scaled(x, (float) ds.vaeScale());
+    }
+
+    private static float[] scaled(float[] x, float s) {
+        float[] r = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            r[i] = s * x[i];
+        }
+        return r;
+    }
+
+    private List<RgbImage> preview(OrtEnvironment env, PreviewMode mode, float[] fhat, int batch, int cv, int big,
+            GenerationControl control) throws OrtException, EngineException {
+        if (mode == PreviewMode.NONE) {
+            return List.of();
+        }
+        if (mode == PreviewMode.FULL_DECODE) {
+            return decode(env, fhat, batch, cv, big, control);
+        }
+        List<RgbImage> out = new ArrayList<>(batch);
+        int l = big * big;
+        float[] planar = new float[3 * l];
+        for (int b = 0; b < batch; b++) {
+            for (int n = 0; n < l; n++) {
+                for (int ch = 0; ch < 3; ch++) {
+                    float s = preview[cv * 3 + ch];
+                    for (int c = 0; c < cv; c++) {
+                        s += fhat[(b * cv + c) * l + n] * preview[c * 3 + ch];
+                    }
+                    planar[ch * l + n] = s;
+                }
+            }
+            out.add(RgbImage.fromPlanar(planar, 0, big, big));
+        }
+        return out;
+    }
+
+    private List<RgbImage> decode(OrtEnvironment env, float[] fhat, int batch, int cv, int big, GenerationControl control)
+            throws OrtException, EngineException {
+        float[] img;
+        try (OnnxTensor f = tensor(env, fhat, batch, cv, big, big);
+             OrtSession.Result r = run(GraphRole.VAE_DECODER, Map.of("f_hat", f), control)) {
+            img = floats(r, "image");
+        }
+        lastPlanar = img;
+        int side = big * model.downsample();
+        List<RgbImage> out = new ArrayList<>(batch);
+        for (int b = 0; b < batch; b++) {
+            out.add(RgbImage.fromPlanar(img, b * 3 * side * side, side, side));
+        }
+        return out;
+    }
+
+    /** Decodes a latent {@code [B, Cv, P, P]} to planar floats {@code [B, 3, H, W]} in [0, 1]. */
+    public float[] decodePlanar(float[] fhat, int batch, GenerationControl control) throws EngineException {
+        int cv = model.latentChannels();
+        int big = fhat.length / (batch * cv);
+        big = (int) Math.round(Math.sqrt(big));
+        try (OnnxTensor f = tensor(Ort.environment(), fhat, batch, cv, big, big);
+             OrtSession.Result r = run(GraphRole.VAE_DECODER, Map.of("f_hat", f), control)) {
+            return floats(r, "image");
+        } catch (OrtException e) {
+            throw new EngineException("Could not build a tensor: " + e.getMessage(), e);
+        }
+    }
+
+    /** The last decoded image batch as planar floats {@code [B, 3, H, W]} in [0, 1] (parity tests). */
+    public float[] lastPlanarImage() {
+        return lastPlanar;
+    }
+
+    /** Total time inside OrtSession.run during the last generation (nanoseconds). */
+    public long insideOrtNanos() {
+        return insideOrt;
+    }
+
+    private OrtSession.Result run(GraphRole role, Map<String, OnnxTensor> inputs, GenerationControl control)
+            throws EngineException {
+        OrtGraph g = graphs.get(role);
+        long t = System.nanoTime();
+        try {
+            return g.run(inputs, control.token());
+        } finally {
+            insideOrt += System.nanoTime() - t;
+        }
+    }
+
+    static <T extends AutoCloseable> T track(List<AutoCloseable> open, T value) {
+        open.add(value);
+        return value;
+    }
+
+    static OnnxTensor tensor(OrtEnvironment env, float[] data, long... shape) throws OrtException {
+        return OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
+    }
+
+    static OnnxTensor longs(OrtEnvironment env, long[] data, long... shape) throws OrtException {
+        return OnnxTensor.createTensor(env, LongBuffer.wrap(data), shape);
+    }
+
+    static float[] floats(OrtSession.Result r, String name) throws EngineException {
+        OnnxTensor t = (OnnxTensor) r.get(name).orElseThrow(() -> new EngineException("A graph returned no '" + name + "' output."));
+        FloatBuffer fb = t.getFloatBuffer();
+        float[] a = new float[fb.remaining()];
+        fb.get(a);
+        return a;
+    }
+}

@@ -1,0 +1,231 @@
+package dev.hartstudio.engine.sample;
+
+import java.util.Arrays;
+
+/**
+ * The host-side arithmetic of HART sampling, mirroring {@code onnx-export/hart_export/sample.py}
+ * and {@code schedule.py} operation by operation (float32 where the reference uses float32,
+ * float64 where it uses float64), so that Java and the Python reference draw the same tokens.
+ */
+public final class SamplerMath {
+
+    private SamplerMath() {
+    }
+
+    /** CFG on logits, float32: {@code z = (1+t)·cond − t·uncond}; rows {@code [0,B)} cond, {@code [B,2B)} uncond. */
+    public static float[] cfg(float[] logits2, int rows, int rowOffset, int tokens, int tokenOffset, int tokensTotal,
+            int vocab, double t) {
+        float a = (float) (1 + t);
+        float b = (float) t;
+        float[] z = new float[rows * tokens * vocab];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < tokens; i++) {
+                int c = ((r) * tokensTotal + tokenOffset + i) * vocab;
+                int u = ((r + rowOffset) * tokensTotal + tokenOffset + i) * vocab;
+                int o = (r * tokens + i) * vocab;
+                for (int v = 0; v < vocab; v++) {
+                    z[o + v] = a * logits2[c + v] - b * logits2[u + v];
+                }
+            }
+        }
+        return z;
+    }
+
+    /** Entries strictly below the k-th largest of each row become −∞ (ties survive); k ≤ 0 or ≥ V: none. */
+    public static void topK(float[] z, int rows, int vocab, int k) {
+        if (k <= 0 || k >= vocab) {
+            return;
+        }
+        float[] tmp = new float[vocab];
+        for (int r = 0; r < rows; r++) {
+            int o = r * vocab;
+            System.arraycopy(z, o, tmp, 0, vocab);
+            Arrays.sort(tmp);
+            float kth = tmp[vocab - k];
+            for (int v = 0; v < vocab; v++) {
+                if (z[o + v] < kth) {
+                    z[o + v] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+    }
+
+    /**
+     * Nucleus filter: sort ascending (stable), softmax in float64, cumulative sum; entries whose
+     * cumulative probability is ≤ 1 − p are removed, never the largest.
+     */
+    public static void topP(float[] z, int rows, int vocab, double p) {
+        if (!(p > 0 && p < 1)) {
+            return;
+        }
+        Integer[] order = new Integer[vocab];
+        double[] e = new double[vocab];
+        for (int r = 0; r < rows; r++) {
+            final int o = r * vocab;
+            for (int v = 0; v < vocab; v++) {
+                order[v] = v;
+            }
+            Arrays.sort(order, (x, y) -> Float.compare(z[o + x], z[o + y]));   // stable for equal keys
+            double max = z[o + order[vocab - 1]];
+            double sum = 0;
+            for (int i = 0; i < vocab; i++) {
+                e[i] = Math.exp((double) z[o + order[i]] - max);
+                sum += e[i];
+            }
+            double c = 0;
+            for (int i = 0; i < vocab - 1; i++) {
+                c += e[i] / sum;
+                if (c <= 1.0 - p) {
+                    z[o + order[i]] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+    }
+
+    /**
+     * Gumbel soft embedding of one token: {@code y = softmax((mult·z + G)/τ)} in float64 with
+     * {@code G = −ln(q)}, then {@code e = y · E} rounded to float32.
+     *
+     * @param z masked CFG logits, row at {@code offset}
+     * @param q Exp(1) draws {@code [V]} for this token
+     * @param codebook {@code [V, Cv]}
+     * @param out {@code [Cv]} written at {@code outOffset}
+     */
+    public static void softEmbed(float[] z, int offset, int vocab, float mult, double tau, double[] q,
+            float[] codebook, int cv, float[] out, int outOffset, double[] scratch) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int v = 0; v < vocab; v++) {
+            double zm = (double) (mult * z[offset + v]);
+            double s = (zm - Math.log(q[v])) / tau;
+            scratch[v] = s;
+            if (s > max) {
+                max = s;
+            }
+        }
+        double sum = 0;
+        for (int v = 0; v < vocab; v++) {
+            double y = Math.exp(scratch[v] - max);
+            scratch[v] = y;
+            sum += y;
+        }
+        double[] acc = new double[cv];
+        for (int v = 0; v < vocab; v++) {
+            double y = scratch[v] / sum;
+            if (y == 0) {
+                continue;
+            }
+            int eo = v * cv;
+            for (int c = 0; c < cv; c++) {
+                acc[c] += y * codebook[eo + c];
+            }
+        }
+        for (int c = 0; c < cv; c++) {
+            out[outOffset + c] = (float) acc[c];
+        }
+    }
+
+    /**
+     * Area resize of the latent to p x p as tokens: {@code D f Dᵀ} per channel in float64.
+     *
+     * @param fhat {@code [B, Cv, P, P]}
+     * @param down {@code [p, P]} row-major float64
+     * @return {@code [B, p·p, Cv]} float32
+     */
+    public static float[] area(float[] fhat, int batch, int cv, int big, double[] down, int p) {
+        float[] out = new float[batch * p * p * cv];
+        double[] rowPass = new double[p * big];
+        for (int b = 0; b < batch; b++) {
+            for (int c = 0; c < cv; c++) {
+                int fo = (b * cv + c) * big * big;
+                Arrays.fill(rowPass, 0);
+                for (int i = 0; i < p; i++) {
+                    for (int pp = 0; pp < big; pp++) {
+                        double d = down[i * big + pp];
+                        if (d == 0) {
+                            continue;
+                        }
+                        for (int q = 0; q < big; q++) {
+                            rowPass[i * big + q] += d * fhat[fo + pp * big + q];
+                        }
+                    }
+                }
+                for (int i = 0; i < p; i++) {
+                    for (int j = 0; j < p; j++) {
+                        double s = 0;
+                        for (int q = 0; q < big; q++) {
+                            s += rowPass[i * big + q] * down[j * big + q];
+                        }
+                        out[((b * p * p) + i * p + j) * cv + c] = (float) s;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Tokens {@code [B, l, Cv]} to a map {@code [B, Cv, p, p]} (token n = cell (n / p, n % p)). */
+    public static float[] tokensToMap(float[] e, int batch, int p, int cv) {
+        int l = p * p;
+        float[] h = new float[batch * cv * l];
+        for (int b = 0; b < batch; b++) {
+            for (int n = 0; n < l; n++) {
+                for (int c = 0; c < cv; c++) {
+                    h[(b * cv + c) * l + n] = e[(b * l + n) * cv + c];
+                }
+            }
+        }
+        return h;
+    }
+
+    /** 1D RoPE tables {@code [rows, T, d]} for text positions; angle = fl32(pos · ω), cos/sin via float64. */
+    public static float[][] rope1d(long[] pos, int rows, int slots, float[] inv1) {
+        int half = inv1.length;
+        int d = 2 * half;
+        float[] cos = new float[rows * slots * d];
+        float[] sin = new float[rows * slots * d];
+        for (int r = 0; r < rows; r++) {
+            for (int t = 0; t < slots; t++) {
+                float p = (float) pos[r * slots + t];
+                int o = (r * slots + t) * d;
+                for (int m = 0; m < d; m++) {
+                    float a = p * inv1[m % half];
+                    cos[o + m] = (float) Math.cos(a);
+                    sin[o + m] = (float) Math.sin(a);
+                }
+            }
+        }
+        return new float[][] {cos, sin};
+    }
+
+    /** Coordinate of grid index i of a p-map on the finest grid: fl32(fl32(i / p) · P). */
+    public static float coord(int i, int p, int big) {
+        return ((float) i / (float) p) * (float) big;
+    }
+
+    /**
+     * 2D RoPE tables {@code [rows, p·p, d]}: row angles in the first half of each head, column angles
+     * in the second (each half repeats its d/4 frequencies twice), coordinates offset per row.
+     */
+    public static float[][] rope2d(int p, int big, long[] offsets, float[] inv2) {
+        int q = inv2.length;
+        int d = 4 * q;
+        int rows = offsets.length;
+        int l = p * p;
+        float[] cos = new float[rows * l * d];
+        float[] sin = new float[rows * l * d];
+        for (int r = 0; r < rows; r++) {
+            float off = (float) offsets[r];
+            for (int n = 0; n < l; n++) {
+                float row = coord(n / p, p, big) + off;
+                float col = coord(n % p, p, big) + off;
+                int o = (r * l + n) * d;
+                for (int m = 0; m < d; m++) {
+                    float a = (m < 2 * q ? row : col) * inv2[m % q];
+                    cos[o + m] = (float) Math.cos(a);
+                    sin[o + m] = (float) Math.sin(a);
+                }
+            }
+        }
+        return new float[][] {cos, sin};
+    }
+}
