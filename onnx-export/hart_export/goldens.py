@@ -56,6 +56,15 @@ def make(bundle_path: Path, out: Path) -> None:
         index.append({**c, "top_k": top_k, "cfg": opts.cfg, "top_p": opts.top_p, "more_smooth": opts.more_smooth,
                       "discrete_only": opts.discrete_only, "greedy": c.get("greedy", False),
                       "input_ids": ids.tolist(), "trace": f"{c['id']}.trace.json", "image": f"{c['id']}.image.npy"})
+    # reconstruction golden: a rendered Shapes World picture through encoder + quantiser
+    from PIL import Image
+    from .reconstruct import reconstruct
+    from .shapes.captions import render_prompt
+    img = render_prompt("a large red striped circle in the center on a white background", np.random.default_rng(3), 128)
+    Image.fromarray(img).save(out / "recon_input.png")
+    rec = reconstruct(be, b.schedule, img.transpose(2, 0, 1).astype(np.float32) / 255.0)
+    (out / "recon.json").write_text(json.dumps({"input": "recon_input.png", "tokens": [t.tolist() for t in rec["tokens"]],
+                                                "psnr_per_scale": rec["psnr_per_scale"], "psnr_hybrid": rec["psnr_hybrid"]}))
     (out / "cases.json").write_text(json.dumps({"bundle": man["name"], "image_tolerance": 1e-4, "cases": index}, indent=1))
 
 

@@ -6,7 +6,13 @@ import dev.hartstudio.engine.generate.GenerationControl;
 import dev.hartstudio.engine.generate.GenerationListener;
 import dev.hartstudio.engine.generate.GenerationRequest;
 import dev.hartstudio.engine.generate.GenerationResult;
+import dev.hartstudio.engine.generate.ReconstructionResult;
+import dev.hartstudio.engine.generate.RgbImage;
+import dev.hartstudio.engine.image.FitMode;
+import dev.hartstudio.engine.image.ImageFit;
+import dev.hartstudio.engine.sample.Reconstructor;
 import dev.hartstudio.engine.sample.Sampler;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 
 /**
@@ -92,6 +98,20 @@ public final class HartEngine implements AutoCloseable {
         }
         return sampler.generate(request, listener == null ? GenerationListener.NONE : listener,
                 control == null ? new GenerationControl() : control);
+    }
+
+    /**
+     * Encodes {@code image} (any size; fitted to the model resolution with {@code fit}) and shows
+     * what the tokenizer keeps: discrete reconstructions after every scale, the full discrete one and
+     * the hybrid (discrete + residual) one, with PSNR/SSIM and error maps.
+     */
+    public synchronized ReconstructionResult reconstruct(BufferedImage image, FitMode fit, CancelToken cancel)
+            throws EngineException {
+        if (closed) {
+            throw new EngineException("The engine is closed.");
+        }
+        var fitted = ImageFit.fit(RgbImage.of(image), bundle.manifest().model().resolution(), fit);
+        return new Reconstructor(bundle, graphs).reconstruct(fitted, cancel == null ? new CancelToken() : cancel);
     }
 
     /** The sampler (reconstruction and benchmarks use its decode). */
