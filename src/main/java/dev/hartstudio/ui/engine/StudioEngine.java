@@ -1,0 +1,25 @@
+package dev.hartstudio.ui.engine;
+
+import dev.hartstudio.engine.EngineException;
+import dev.hartstudio.engine.generate.GenerationControl;
+import dev.hartstudio.engine.generate.GenerationListener;
+import dev.hartstudio.engine.generate.GenerationRequest;
+import dev.hartstudio.engine.generate.GenerationResult;
+
+/**
+ * The engine as the studio uses it: the facade's calls behind an interface, so view models can be
+ * tested with a scripted engine. Calls block; the studio makes them on its task runner only.
+ */
+public interface StudioEngine extends AutoCloseable {
+
+    /** The loaded model and its provider. */
+    ModelInfo model();
+
+    /** Generates; events arrive on the calling thread. */
+    GenerationResult generate(GenerationRequest request, GenerationListener listener, GenerationControl control)
+            throws EngineException;
+
+    /** Frees the model; waits for a generation in flight. */
+    @Override
+    void close() throws EngineException;
+}
