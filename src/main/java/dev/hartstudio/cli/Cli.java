@@ -14,10 +14,13 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
- * The command line: {@code inspect} validates a bundle (and with {@code --load} loads every graph),
- * {@code providers} shows which execution provider the engine would use.
+ * The command line: {@code generate}, {@code reconstruct}, {@code info} and {@code bench} over the
+ * engine facade; {@code inspect} validates a bundle (and with {@code --load} loads every graph),
+ * {@code providers} shows which execution provider the engine would use. Each command parses its
+ * own options; a bad command line is one sentence on stderr and exit status {@link #USAGE}.
  */
 public final class Cli {
 
@@ -27,50 +30,83 @@ public final class Cli {
     public static final int USAGE = 2;
 
     private static final String HELP = String.join(System.lineSeparator(),
-            "Usage: hart-studio <command> [options]",
+            "Usage: hart-studio [<command> [options]]",
+            "",
+            "Without a command, hart-studio opens the studio window.",
             "",
             "Commands:",
+            "  generate     make images from a prompt or a prompts file (resumable, shardable, with traces)",
+            "  reconstruct  encode images with a bundle's tokenizer and decode them back, with PSNR/SSIM",
+            "  info         summary of a bundle: sizes, defaults, files, and where it would run",
+            "  bench        time every stage of the engine; a table and JSON",
             "  inspect <bundle-folder> [--load] [--device D]",
-            "        Validate a HART bundle (manifest, paths, hashes, schedule, arrays) and print a summary.",
-            "        --load also loads every ONNX graph and checks it against the manifest.",
+            "               validate a HART bundle; --load also loads every ONNX graph",
             "  providers [--device D]",
-            "        Show which execution provider the engine would use, and why.",
-            "  help  Show this text.",
+            "               show which execution provider the engine would use, and why",
+            "  help         show this text; <command> --help shows a command's options",
             "",
-            "Options:",
-            "  --device D   auto (default), cpu, cuda or cuda:N");
+            "Exit status: 0 done, 1 failed, 2 bad command line.");
 
     private final PrintStream out;
     private final PrintStream err;
 
+    private final boolean terminal;
+    private final LongSupplier clock;
+
+    /** A command line whose stderr is not a terminal (plain progress lines). */
     public Cli(PrintStream out, PrintStream err) {
+        this(out, err, false);
+    }
+
+    /** @param terminal whether {@code err} is an interactive terminal (progress bars redraw in place) */
+    public Cli(PrintStream out, PrintStream err, boolean terminal) {
         this.out = out;
         this.err = err;
+        this.terminal = terminal;
+        this.clock = System::nanoTime;
     }
 
     /** Runs one command; returns the process exit status (0 on success). */
     public int run(String... args) {
         if (args.length == 0 || List.of("help", "-h", "--help").contains(args[0])) {
+            if (args.length > 1) {
+                return run(args[1], "--help");
+            }
             out.println(HELP);
             return args.length == 0 ? USAGE : 0;
         }
         List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+        if (List.of("inspect", "providers").contains(args[0]) && (rest.contains("--help") || rest.contains("-h"))) {
+            out.println(HELP);
+            return 0;
+        }
         try {
-            ExecutionProvider device = takeDevice(rest);
             switch (args[0]) {
-                case "inspect":
+                case "generate":
+                    return new GenerateCommand(out, err, terminal, clock).run(rest);
+                case "reconstruct":
+                    return new ReconstructCommand(out, err).run(rest);
+                case "info":
+                    return new InfoCommand(out, err).run(rest);
+                case "bench":
+                    return new BenchCommand(out, err, terminal, clock).run(rest);
+                case "inspect": {
+                    ExecutionProvider device = takeDevice(rest);
                     boolean load = rest.remove("--load");
                     return inspect(single(rest, "inspect needs one bundle folder"), load, device);
-                case "providers":
+                }
+                case "providers": {
+                    ExecutionProvider device = takeDevice(rest);
                     noMore(rest);
                     return providers(device);
+                }
                 default:
                     throw new IllegalArgumentException("Unknown command \"" + args[0] + "\"; try help.");
             }
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return USAGE;
-        } catch (BundleException | EngineException e) {
+        } catch (BundleException | EngineException | OutputFolder.WriteException e) {
             err.println(e.getMessage());
             return FAILED;
         }
@@ -111,6 +147,9 @@ public final class Cli {
 
     private static ExecutionProvider takeDevice(List<String> args) {
         int at = args.indexOf("--device");
+        if (at < 0) {
+            at = args.indexOf("--provider");
+        }
         if (at < 0) {
             return ExecutionProvider.AUTO;
         }

@@ -333,7 +333,7 @@ public final class ImageFit {
     }
 
     private static int to8(float v) {
-        return (int) Math.max(0, Math.min(255, Math.round(v)));
+        return Math.max(0, Math.min(255, Math.round(v)));
     }
 
     /** The source samples and weights of each output sample along one axis. */

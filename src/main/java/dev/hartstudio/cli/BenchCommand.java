@@ -1,0 +1,368 @@
+package dev.hartstudio.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.hartstudio.bundle.BundleManifest;
+import dev.hartstudio.bundle.ModelConfig;
+import dev.hartstudio.engine.EngineException;
+import dev.hartstudio.engine.HartEngine;
+import dev.hartstudio.engine.generate.GenerationControl;
+import dev.hartstudio.engine.generate.GenerationListener;
+import dev.hartstudio.engine.generate.GenerationRequest;
+import dev.hartstudio.engine.generate.GenerationResult;
+import dev.hartstudio.engine.generate.PreviewMode;
+import dev.hartstudio.engine.generate.Timings;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * {@code bench}: N timed generations per batch size after warm-up; per-stage median and p90, time
+ * inside and outside {@code OrtSession.run}, images per second, cold start and memory. Prints a
+ * table and writes JSON for scripts (scripts/bench-side-by-side).
+ */
+final class BenchCommand {
+
+    static final String HELP = String.join(System.lineSeparator(),
+            "Usage: hart-studio bench [--bundle DIR] [--n 10] [--warmup 2] [--batches 1,4,8] [--json FILE] [options]",
+            "",
+            "Times the engine: per batch size, WARMUP untimed generations, then N timed ones. Reports per stage",
+            "(text encoding, each AR scale, each diffusion step, decode, preview) the median and p90, the time",
+            "inside vs outside OrtSession.run, images/s, cold start (JVM start to first image), peak RSS and",
+            "native memory (Linux).",
+            "",
+            CommonOptions.BUNDLE_HELP,
+            "  --n N               timed generations per batch size, 1 .. 100000 (default 10)",
+            "  --warmup W          untimed generations before them, 0 .. 1000 (default 2)",
+            "  --batches LIST      batch sizes, each 1 .. " + GenerateCommand.MAX_BATCH + " (default 1,4,8)",
+            "  --json FILE         also write the results as JSON (- for stdout)",
+            "  --prompt TEXT       the prompt (default \"" + BenchCommand.PROMPT + "\")",
+            "  --seed N            first seed (default 0); run r, image i uses seed N + r*B + i",
+            "  --discrete-only     time the discrete path only (no diffusion)",
+            CommonOptions.PROVIDER_HELP,
+            "  --preview MODE      latent (default), decode or none",
+            "",
+            "No timed assertions anywhere: run it by hand and record the numbers (BENCHMARKS.md).");
+
+    static final String PROMPT = "a red circle above a blue square";
+
+    private static final Set<String> VALUES = Set.of("--bundle", "--n", "--warmup", "--batches", "--json", "--prompt",
+            "--seed", "--provider|--device", "--preview");
+    private static final Set<String> SWITCHES = Set.of("--discrete-only");
+
+    /** One timed generation. */
+    private record Run(Timings timings, long wallNanos) {
+    }
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean terminal;
+    private final LongSupplier clock;
+
+    BenchCommand(PrintStream out, PrintStream err, boolean terminal, LongSupplier clock) {
+        this.out = out;
+        this.err = err;
+        this.terminal = terminal;
+        this.clock = clock;
+    }
+
+    int run(List<String> tokens) throws EngineException, OutputFolder.WriteException {
+        Args args = Args.parse("bench", tokens, VALUES, SWITCHES, false);
+        if (args.helpRequested()) {
+            out.println(HELP);
+            return 0;
+        }
+        int n = args.integer("--n", 1, 100_000).orElse(10L).intValue();
+        int warmup = args.integer("--warmup", 0, 1_000).orElse(2L).intValue();
+        List<Integer> batches = new ArrayList<>();
+        for (long b : Args.parseIntegers("--batches", args.value("--batches").orElse("1,4,8"), 1, GenerateCommand.MAX_BATCH)) {
+            if (!batches.contains((int) b)) {
+                batches.add((int) b);
+            }
+        }
+        String prompt = args.value("--prompt").orElse(PROMPT);
+        long seed = args.integer("--seed", 0, GenerationRequest.MAX_SEED - 1_000_000L).orElse(0L);
+        boolean discreteOnly = args.flag("--discrete-only");
+        PreviewMode preview = CommonOptions.preview(args, PreviewMode.LATENT_RGB);
+        Path json = args.value("--json").filter(v -> !v.equals("-")).map(Path::of).orElse(null);
+        boolean jsonToStdout = args.value("--json").filter(v -> v.equals("-")).isPresent();
+        Path bundle = CommonOptions.bundle(args);
+        var provider = CommonOptions.provider(args);
+        if (json != null && json.toAbsolutePath().getParent() != null) {
+            OutputFolder.open(json.toAbsolutePath().getParent());
+        }
+
+        Optional<Instant> jvmStart = ProcessHandle.current().info().startInstant();
+        long openStart = clock.getAsLong();
+        JsonObject report = new JsonObject();
+        try (HartEngine engine = CommonOptions.openEngine(bundle, provider, err)) {
+            long openNanos = clock.getAsLong() - openStart;
+            Instant ready = Instant.now();
+            Instant firstImage = null;
+            long firstNanos = 0;
+            BundleManifest m = engine.bundle().manifest();
+            Map<Integer, List<Run>> runs = new LinkedHashMap<>();
+            for (int batch : batches) {
+                List<Run> timed = new ArrayList<>();
+                for (int r = 0; r < warmup + n; r++) {
+                    List<String> prompts = Collections.nCopies(batch, prompt);
+                    List<Long> seeds = new ArrayList<>();
+                    for (int i = 0; i < batch; i++) {
+                        seeds.add(seed + (long) r * batch + i);
+                    }
+                    GenerationRequest request = new GenerationRequest(prompts, seeds, null, null, null, null,
+                            discreteOnly, false, preview, null);
+                    long t0 = clock.getAsLong();
+                    GenerationResult result = engine.generate(request, GenerationListener.NONE, new GenerationControl());
+                    long wall = clock.getAsLong() - t0;
+                    if (firstImage == null) {
+                        firstImage = Instant.now();
+                        firstNanos = wall;
+                    }
+                    if (r >= warmup) {
+                        timed.add(new Run(result.timings(), wall));
+                    }
+                    if (terminal) {
+                        err.printf(Locale.ROOT, "\rbatch %d: %s %d/%d ", batch, r < warmup ? "warm-up" : "run",
+                                r < warmup ? r + 1 : r - warmup + 1, r < warmup ? warmup : n);
+                    }
+                }
+                if (terminal) {
+                    err.print("\r");
+                }
+                err.printf(Locale.ROOT, "batch %d: %d warm-up and %d timed runs done%n", batch, warmup, n);
+                runs.put(batch, timed);
+            }
+            Memory memory = Memory.now();
+            report = report(engine, m, runs, n, warmup, prompt, preview, discreteOnly, jvmStart, ready, firstImage,
+                    openNanos, firstNanos, memory);
+            printTable(report, m.model());
+        }
+        String text = new GsonBuilder().setPrettyPrinting().create().toJson(report) + System.lineSeparator();
+        if (json != null) {
+            OutputFolder.writeText(json, text);
+            err.println("Wrote " + json);
+        }
+        if (jsonToStdout) {
+            out.print(text);
+        }
+        return 0;
+    }
+
+    private static JsonObject report(HartEngine engine, BundleManifest m, Map<Integer, List<Run>> runs, int n, int warmup,
+            String prompt, PreviewMode preview, boolean discreteOnly, Optional<Instant> jvmStart, Instant ready,
+            Instant firstImage, long openNanos, long firstNanos, Memory memory) {
+        JsonObject root = new JsonObject();
+        root.addProperty("format", "hart-bench");
+        root.addProperty("version", 1);
+        JsonObject b = new JsonObject();
+        b.addProperty("name", m.name());
+        b.addProperty("manifest_sha256", engine.bundle().manifestSha256());
+        b.addProperty("resolution", m.model().resolution());
+        b.addProperty("precision", m.precision());
+        JsonArray patch = new JsonArray();
+        m.model().patchNums().forEach(patch::add);
+        b.add("patch_nums", patch);
+        root.add("bundle", b);
+        JsonObject p = new JsonObject();
+        p.addProperty("requested", engine.provider().requested().toString());
+        p.addProperty("actual", engine.provider().actual().toString());
+        p.addProperty("reason", engine.provider().reason());
+        root.add("provider", p);
+        root.addProperty("ort_version", HartEngine.ortVersion());
+        root.addProperty("java_version", Runtime.version().toString());
+        root.addProperty("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        root.addProperty("cpus", Runtime.getRuntime().availableProcessors());
+        root.addProperty("prompt", prompt);
+        root.addProperty("n", n);
+        root.addProperty("warmup", warmup);
+        root.addProperty("preview", CommonOptions.previewName(preview));
+        root.addProperty("discrete_only", discreteOnly);
+        JsonObject cold = new JsonObject();
+        cold.addProperty("engine_open_s", seconds(openNanos));
+        cold.addProperty("first_generation_s", seconds(firstNanos));
+        if (jvmStart.isPresent()) {
+            cold.addProperty("jvm_start_to_engine_ready_s", seconds(Duration.between(jvmStart.get(), ready).toNanos()));
+            cold.addProperty("jvm_start_to_first_image_s", seconds(Duration.between(jvmStart.get(), firstImage).toNanos()));
+        }
+        root.add("cold_start", cold);
+        JsonArray batches = new JsonArray();
+        for (Map.Entry<Integer, List<Run>> e : runs.entrySet()) {
+            batches.add(batch(e.getKey(), e.getValue(), m.model()));
+        }
+        root.add("batches", batches);
+        root.add("memory", memory.toJson());
+        return root;
+    }
+
+    private static JsonObject batch(int batch, List<Run> runs, ModelConfig model) {
+        JsonObject o = new JsonObject();
+        o.addProperty("batch", batch);
+        o.addProperty("runs", runs.size());
+        long wall = runs.stream().mapToLong(Run::wallNanos).sum();
+        o.addProperty("images_per_second", round(batch * runs.size() / (wall / 1e9)));
+        o.addProperty("seconds_per_image", round(wall / 1e9 / (batch * runs.size())));
+        Map<String, long[]> stages = new LinkedHashMap<>();
+        stages.put("text_encoding", collect(runs, t -> t.textNanos()));
+        for (int k = 0; k < model.scales(); k++) {
+            int kk = k;
+            stages.put("scale_" + (k + 1), collect(runs, t -> kk < t.scaleNanos().length ? t.scaleNanos()[kk] : 0));
+        }
+        int steps = runs.isEmpty() ? 0 : runs.get(0).timings().diffusionNanos().length;
+        boolean diffusion = runs.stream().anyMatch(r -> Arrays.stream(r.timings().diffusionNanos()).sum() > 0);
+        for (int i = 0; diffusion && i < steps; i++) {
+            int ii = i;
+            stages.put("diffusion_step_" + (i + 1), collect(runs, t -> t.diffusionNanos()[ii]));
+        }
+        stages.put("decode", collect(runs, Timings::decodeNanos));
+        stages.put("preview", collect(runs, Timings::previewNanos));
+        stages.put("total", collect(runs, Timings::totalNanos));
+        JsonObject s = new JsonObject();
+        stages.forEach((name, values) -> s.add(name, stat(values)));
+        o.add("stages_ms", s);
+        JsonObject ort = new JsonObject();
+        ort.add("inside", stat(collect(runs, Timings::insideOrtNanos)));
+        ort.add("outside", stat(collect(runs, t -> t.totalNanos() - t.insideOrtNanos())));
+        o.add("ort_ms", ort);
+        long inside = runs.stream().mapToLong(r -> r.timings().insideOrtNanos()).sum();
+        long total = runs.stream().mapToLong(r -> r.timings().totalNanos()).sum();
+        o.addProperty("outside_ort_share", round(total == 0 ? 0 : 1.0 - (double) inside / total));
+        return o;
+    }
+
+    private interface Field {
+        long of(Timings t);
+    }
+
+    private static long[] collect(List<Run> runs, Field f) {
+        return runs.stream().mapToLong(r -> f.of(r.timings())).toArray();
+    }
+
+    private static JsonObject stat(long[] nanos) {
+        JsonObject o = new JsonObject();
+        o.addProperty("median", round(median(nanos) / 1e6));
+        o.addProperty("p90", round(percentile(nanos, 0.9) / 1e6));
+        return o;
+    }
+
+    /** Median (the mean of the middle two for an even count); 0 for none. */
+    static double median(long[] values) {
+        if (values.length == 0) {
+            return 0;
+        }
+        long[] s = values.clone();
+        Arrays.sort(s);
+        int mid = s.length / 2;
+        return s.length % 2 == 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2.0;
+    }
+
+    /** Nearest-rank percentile: the smallest value with at least {@code q} of the values at or below it. */
+    static double percentile(long[] values, double q) {
+        if (values.length == 0) {
+            return 0;
+        }
+        long[] s = values.clone();
+        Arrays.sort(s);
+        int rank = (int) Math.ceil(q * s.length);
+        return s[Math.max(0, Math.min(s.length - 1, rank - 1))];
+    }
+
+    private static double round(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return 0;
+        }
+        return Math.round(v * 1e4) / 1e4;
+    }
+
+    private static double seconds(long nanos) {
+        return round(nanos / 1e9);
+    }
+
+    private void printTable(JsonObject r, ModelConfig model) {
+        JsonObject bundle = r.getAsJsonObject("bundle");
+        JsonObject provider = r.getAsJsonObject("provider");
+        out.printf(Locale.ROOT, "HART bench: %s (%d px, %d scales) on %s (%s)%n", bundle.get("name").getAsString(),
+                model.resolution(), model.scales(), provider.get("actual").getAsString(),
+                provider.get("reason").getAsString());
+        out.printf(Locale.ROOT, "ONNX Runtime %s, Java %s, %d CPUs; %d timed runs after %d warm-up per batch size; "
+                        + "preview %s%n%n", r.get("ort_version").getAsString(), r.get("java_version").getAsString(),
+                r.get("cpus").getAsInt(), r.get("n").getAsInt(), r.get("warmup").getAsInt(),
+                r.get("preview").getAsString());
+        JsonArray batches = r.getAsJsonArray("batches");
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-26s", "ms per call"));
+        StringBuilder sub = new StringBuilder(String.format(Locale.ROOT, "%-26s", ""));
+        for (var b : batches) {
+            head.append(String.format(Locale.ROOT, "%19s", "batch " + b.getAsJsonObject().get("batch").getAsInt()));
+            sub.append(String.format(Locale.ROOT, "%10s %8s", "median", "p90"));
+        }
+        out.println(head);
+        out.println(sub);
+        JsonObject first = batches.get(0).getAsJsonObject().getAsJsonObject("stages_ms");
+        for (String stage : first.keySet()) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-26s", label(stage, model)));
+            for (var b : batches) {
+                JsonObject s = b.getAsJsonObject().getAsJsonObject("stages_ms").getAsJsonObject(stage);
+                line.append(cells(s));
+            }
+            out.println(line);
+        }
+        for (String side : List.of("inside", "outside")) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-26s", side + " OrtSession.run"));
+            for (var b : batches) {
+                line.append(cells(b.getAsJsonObject().getAsJsonObject("ort_ms").getAsJsonObject(side)));
+            }
+            out.println(line);
+        }
+        StringBuilder share = new StringBuilder(String.format(Locale.ROOT, "%-26s", "outside ORT share"));
+        StringBuilder rate = new StringBuilder(String.format(Locale.ROOT, "%-26s", "images/s"));
+        StringBuilder per = new StringBuilder(String.format(Locale.ROOT, "%-26s", "s/image"));
+        for (var b : batches) {
+            JsonObject o = b.getAsJsonObject();
+            share.append(String.format(Locale.ROOT, "%18.1f%%", 100 * o.get("outside_ort_share").getAsDouble()));
+            rate.append(String.format(Locale.ROOT, "%19.2f", o.get("images_per_second").getAsDouble()));
+            per.append(String.format(Locale.ROOT, "%19.4f", o.get("seconds_per_image").getAsDouble()));
+        }
+        out.println(share);
+        out.println(rate);
+        out.println(per);
+        out.println();
+        JsonObject cold = r.getAsJsonObject("cold_start");
+        out.printf(Locale.ROOT, "cold start: %s from JVM start to the first image (engine open %.2f s, first generation %.2f s)%n",
+                cold.has("jvm_start_to_first_image_s")
+                        ? String.format(Locale.ROOT, "%.2f s", cold.get("jvm_start_to_first_image_s").getAsDouble())
+                        : "unknown", cold.get("engine_open_s").getAsDouble(), cold.get("first_generation_s").getAsDouble());
+        out.println("memory: " + Memory.describe(r.getAsJsonObject("memory")));
+    }
+
+    private static String cells(JsonObject s) {
+        return String.format(Locale.ROOT, "%10.2f %8.2f", s.get("median").getAsDouble(), s.get("p90").getAsDouble());
+    }
+
+    private static String label(String stage, ModelConfig model) {
+        if (stage.startsWith("scale_")) {
+            int k = Integer.parseInt(stage.substring("scale_".length()));
+            int p = model.patchNums().get(k - 1);
+            return "scale " + k + " (" + p + "x" + p + ")";
+        }
+        if (stage.startsWith("diffusion_step_")) {
+            return "diffusion step " + stage.substring("diffusion_step_".length());
+        }
+        return switch (stage) {
+            case "text_encoding" -> "text encoding";
+            case "preview" -> "preview (within the above)";
+            default -> stage;
+        };
+    }
+}

@@ -1,0 +1,77 @@
+package dev.hartstudio.cli;
+
+import dev.hartstudio.engine.EngineException;
+import dev.hartstudio.engine.ExecutionProvider;
+import dev.hartstudio.engine.HartEngine;
+import dev.hartstudio.engine.ProviderChoice;
+import dev.hartstudio.engine.generate.PreviewMode;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** What several commands share: where the bundle is, which provider, which preview. */
+final class CommonOptions {
+
+    /** The bundle used when {@code --bundle} is not given, relative to the working folder or the app home. */
+    static final Path DEFAULT_BUNDLE = Path.of("assets", "models", "hart-tiny");
+    /** Set by the launcher script: the repository folder, so the default bundle is found from anywhere. */
+    static final String HOME_VARIABLE = "HART_STUDIO_HOME";
+
+    static final String BUNDLE_HELP = "  --bundle DIR        the HART bundle folder (default: " + DEFAULT_BUNDLE + " if it exists)";
+    static final String PROVIDER_HELP = "  --provider P        auto (default: CUDA when usable, else CPU), cpu, cuda or cuda:N; --device is an alias";
+
+    private CommonOptions() {
+    }
+
+    /** {@code --bundle}, else the default bundle, else a usage error that says what to pass. */
+    static Path bundle(Args args) {
+        if (args.value("--bundle").isPresent()) {
+            return Path.of(args.value("--bundle").get());
+        }
+        if (Files.isDirectory(DEFAULT_BUNDLE)) {
+            return DEFAULT_BUNDLE;
+        }
+        String home = System.getenv(HOME_VARIABLE);
+        if (home != null && !home.isBlank() && Files.isDirectory(Path.of(home).resolve(DEFAULT_BUNDLE))) {
+            return Path.of(home).resolve(DEFAULT_BUNDLE);
+        }
+        throw new UsageException(args.command() + " needs --bundle DIR (no default bundle at " + DEFAULT_BUNDLE + ").");
+    }
+
+    static ExecutionProvider provider(Args args) {
+        try {
+            return args.value("--provider").map(ExecutionProvider::parse).orElse(ExecutionProvider.AUTO);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--provider: " + e.getMessage());
+        }
+    }
+
+    static PreviewMode preview(Args args, PreviewMode fallback) {
+        return args.choice("--preview", "latent", "decode", "none").map(c -> switch (c) {
+            case "latent" -> PreviewMode.LATENT_RGB;
+            case "decode" -> PreviewMode.FULL_DECODE;
+            default -> PreviewMode.NONE;
+        }).orElse(fallback);
+    }
+
+    static String previewName(PreviewMode mode) {
+        return switch (mode) {
+            case LATENT_RGB -> "latent";
+            case FULL_DECODE -> "decode";
+            case NONE -> "none";
+        };
+    }
+
+    /** Opens the engine; when CUDA was asked for and the engine fell back, says so in one line on {@code err}. */
+    static HartEngine openEngine(Path bundle, ExecutionProvider requested, PrintStream err) throws EngineException {
+        HartEngine engine = HartEngine.open(bundle, requested);
+        reportFallback(engine.provider(), err);
+        return engine;
+    }
+
+    static void reportFallback(ProviderChoice choice, PrintStream err) {
+        if (choice.requested().kind() == ExecutionProvider.Kind.CUDA && !choice.usesCuda()) {
+            err.println("Running on CPU: " + choice.reason());
+        }
+    }
+}

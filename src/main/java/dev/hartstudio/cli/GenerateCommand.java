@@ -1,0 +1,429 @@
+package dev.hartstudio.cli;
+
+import dev.hartstudio.bundle.BundleManifest;
+import dev.hartstudio.bundle.ModelConfig;
+import dev.hartstudio.bundle.SamplingDefaults;
+import dev.hartstudio.engine.EngineException;
+import dev.hartstudio.engine.HartEngine;
+import dev.hartstudio.engine.generate.Branch;
+import dev.hartstudio.engine.generate.GenerationControl;
+import dev.hartstudio.engine.generate.GenerationRequest;
+import dev.hartstudio.engine.generate.GenerationResult;
+import dev.hartstudio.engine.generate.PreviewMode;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * {@code generate}: a prompt (a batch of B seeds) or a prompts file, resumable and shardable, with
+ * the reference sampler's token trace. Every image goes through {@link HartEngine#generate}.
+ */
+final class GenerateCommand {
+
+    static final String HELP = String.join(System.lineSeparator(),
+            "Usage: hart-studio generate [--bundle DIR] (--prompt TEXT | --prompts FILE.jsonl) [options]",
+            "",
+            "Generates images with a HART bundle and writes them as PNG files.",
+            "",
+            CommonOptions.BUNDLE_HELP,
+            "  --prompt TEXT       one prompt; writes <out>/<seed>.png (batch > 1: <out>/<seed>-b<i>.png)",
+            "  --prompts FILE      one JSON object per line, written to <out>/<id>.png:",
+            "                        {\"id\": \"a1\", \"prompt\": \"...\", \"seed\": 3, \"cfg\": 4.5}",
+            "                      optional per line: top_k (number or list), top_p, smooth, discrete_only, greedy;",
+            "                      what a line leaves out comes from the options below",
+            "  --seed N            0 .. 2^53-1 (default: the bundle's); a batch of B uses seeds N .. N+B-1",
+            "  --cfg S             guidance scale 0 .. 50 (default: the bundle's)",
+            "  --top-k K|k0,k1,..  0 (off) .. V; one value for every scale or one per scale",
+            "  --top-p P           nucleus threshold, 0 (off) up to but not including 1",
+            "  --no-smooth         hard token embeddings instead of the Gumbel-smoothed ones",
+            "  --discrete-only     skip the residual diffusion",
+            "  --greedy            argmax tokens and zero noise (for tests)",
+            "  --batch B           images per engine call, 1 .. " + GenerateCommand.MAX_BATCH + " (default 1); with",
+            "                      --prompt: B images of the prompt",
+            "  --branch-trace T    keep the tokens of scales < --branch-from of trace T and resample the rest",
+            "  --branch-from K     with a new seed (1 .. K-1); prompts, batch and the sampling options default",
+            "                      to the trace's",
+            "  --out DIR           output folder (default: outputs)",
+            "  --trace FILE        write the token trace (the format of hart_export sample --trace); with",
+            "                      --prompts, FILE is a folder that gets <id>.trace.json per prompt",
+            "  --shard i/n         with --prompts: only the prompts whose index (0-based, blank lines not",
+            "                      counted) modulo n is i, so n machines can share a file",
+            "  --force             regenerate images whose PNG already exists (default: skip them)",
+            CommonOptions.PROVIDER_HELP,
+            "  --preview MODE      latent, decode or none (default: none; previews cost time)",
+            "",
+            "Exit status: 0 done, 1 failed (bundle, engine, disk), 2 bad command line or prompts file.");
+
+    static final int MAX_BATCH = 64;
+
+    private static final Set<String> VALUES = Set.of("--bundle", "--prompt", "--prompts", "--seed", "--cfg", "--top-k",
+            "--top-p", "--batch", "--branch-trace", "--branch-from", "--out", "--trace", "--provider|--device",
+            "--preview", "--shard");
+    private static final Set<String> SWITCHES = Set.of("--no-smooth", "--discrete-only", "--greedy", "--force");
+
+    /** One image to make: where it goes and how; {@code seed} null until the bundle default is known. */
+    private record ImageJob(String label, String prompt, Long seed, SamplingParams params, Path png, Path trace,
+                            BranchSlice branch) {
+        ImageJob withSeed(long s) {
+            return new ImageJob(label, prompt, s, params, png, trace, branch);
+        }
+    }
+
+    /** The kept tokens of one image of a branch trace. */
+    private record BranchSlice(int fromScale, long originalSeed, int[][] tokens) {
+    }
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean terminal;
+    private final LongSupplier clock;
+
+    GenerateCommand(PrintStream out, PrintStream err, boolean terminal, LongSupplier clock) {
+        this.out = out;
+        this.err = err;
+        this.terminal = terminal;
+        this.clock = clock;
+    }
+
+    int run(List<String> tokens) throws EngineException, OutputFolder.WriteException {
+        Args args = Args.parse("generate", tokens, VALUES, SWITCHES, false);
+        if (args.helpRequested()) {
+            out.println(HELP);
+            return 0;
+        }
+        boolean fromFile = args.has("--prompts");
+        boolean branching = args.has("--branch-trace");
+        if (fromFile && args.has("--prompt")) {
+            throw new UsageException("generate takes --prompt or --prompts, not both.");
+        }
+        if (!fromFile && !args.has("--prompt") && !branching) {
+            throw new UsageException("generate needs --prompt TEXT or --prompts FILE.jsonl; see generate --help.");
+        }
+        if (branching != args.has("--branch-from")) {
+            throw new UsageException("--branch-trace and --branch-from go together.");
+        }
+        if (branching && fromFile) {
+            throw new UsageException("--branch-trace works with --prompt only, not with --prompts.");
+        }
+        if (args.has("--shard") && !fromFile) {
+            throw new UsageException("--shard splits a --prompts file; it does not apply to --prompt.");
+        }
+        Long seed = args.integer("--seed", 0, GenerationRequest.MAX_SEED).orElse(null);
+        Integer batchOption = args.integer("--batch", 1, MAX_BATCH).map(Long::intValue).orElse(null);
+        int batch = batchOption == null ? 1 : batchOption;
+        int[] shard = shard(args);
+        long branchFrom = args.integer("--branch-from", 1, 10_000).orElse(0L);
+        PreviewMode preview = CommonOptions.preview(args, PreviewMode.NONE);
+        Path bundleFolder = CommonOptions.bundle(args);
+        var provider = CommonOptions.provider(args);
+        Path outDir = Path.of(args.value("--out").orElse("outputs"));
+        Path tracePath = args.value("--trace").map(Path::of).orElse(null);
+        boolean force = args.flag("--force");
+
+        Trace branchTrace = branching ? Trace.read(Path.of(args.value("--branch-trace").get())) : null;
+        SamplingParams params = flags(args, branchTrace);
+        if (branchTrace != null) {
+            if (branchTrace.images() == 0) {
+                throw new UsageException("The branch trace has no tokens.");
+            }
+            if (batchOption != null && batchOption != branchTrace.images()) {
+                throw new UsageException("--batch " + batchOption + " does not match the " + branchTrace.images()
+                        + " image(s) of the branch trace.");
+            }
+            batch = branchTrace.images();
+        }
+
+        List<ImageJob> jobs = null;
+        if (fromFile) {
+            List<PromptFile.Entry> entries = PromptFile.read(Path.of(args.value("--prompts").get()), params, seed);
+            jobs = new ArrayList<>();
+            for (PromptFile.Entry e : entries) {
+                if (e.index() % shard[1] == shard[0]) {
+                    jobs.add(new ImageJob(args.value("--prompts").get() + " line " + e.line(), e.prompt(), e.seed(),
+                            e.params(), outDir.resolve(e.id() + ".png"),
+                            tracePath == null ? null : tracePath.resolve(e.id() + ".trace.json"), null));
+                }
+            }
+        }
+        OutputFolder folder = OutputFolder.open(outDir);
+        if (fromFile) {
+            jobs = pending(jobs, force, folder);
+            if (jobs.isEmpty()) {
+                err.println("Nothing to do: every image of this " + (shard[1] > 1 ? "shard" : "file")
+                        + " already exists in " + outDir + ".");
+                return 0;
+            }
+        }
+
+        try (HartEngine engine = CommonOptions.openEngine(bundleFolder, provider, err)) {
+            BundleManifest m = engine.bundle().manifest();
+            long defaultSeed = seed != null ? seed : m.samplingDefaults().seed();
+            if (!fromFile) {
+                if (defaultSeed + batch - 1 > GenerationRequest.MAX_SEED) {
+                    throw new UsageException("--seed " + defaultSeed + " with --batch " + batch + " runs past the largest seed "
+                            + GenerationRequest.MAX_SEED + ".");
+                }
+                List<BranchSlice> slices = branchTrace == null ? null : slices(branchTrace, (int) branchFrom, engine);
+                jobs = new ArrayList<>();
+                for (int i = 0; i < batch; i++) {
+                    long s = defaultSeed + i;
+                    String prompt = args.value("--prompt").orElse(null);
+                    if (prompt == null) {
+                        prompt = branchTrace.prompts().get(Math.min(i, branchTrace.prompts().size() - 1));
+                    }
+                    jobs.add(new ImageJob("--prompt", prompt, s, params,
+                            outDir.resolve(batch == 1 ? s + ".png" : s + "-b" + i + ".png"), null,
+                            slices == null ? null : slices.get(i)));
+                }
+                int all = jobs.size();
+                jobs = pending(jobs, force, folder);
+                if (jobs.isEmpty()) {
+                    err.println("Nothing to do: " + (all == 1 ? "the image exists" : "all " + all + " images exist")
+                            + " in " + outDir + " (use --force to redo)" + (tracePath != null ? "; no trace written." : "."));
+                    return 0;
+                }
+            }
+            List<ImageJob> seeded = new ArrayList<>();
+            for (ImageJob j : jobs) {
+                seeded.add(j.seed() == null ? j.withSeed(defaultSeed) : j);
+            }
+            for (ImageJob j : seeded) {
+                topK(j.params().topK(), m.model(), m.samplingDefaults(), j.label().equals("--prompt") ? "--top-k" : j.label() + ": top_k");
+            }
+            return generate(engine, groups(seeded, fromFile ? batch : seeded.size()), seeded.size(), preview,
+                    fromFile ? null : tracePath, folder);
+        }
+    }
+
+    private int generate(HartEngine engine, List<List<ImageJob>> groups, int total, PreviewMode preview, Path trace,
+            OutputFolder folder) throws EngineException, OutputFolder.WriteException {
+        BundleManifest m = engine.bundle().manifest();
+        Progress progress = new Progress(err, terminal, total, clock);
+        long start = clock.getAsLong();
+        int written = 0;
+        try {
+            for (List<ImageJob> group : groups) {
+                SamplingParams p = group.get(0).params();
+                GenerationRequest request = request(group, p, m, preview);
+                progress.startBatch(group.size(), m.model().scales(), m.samplingDefaults().diffusionSteps(),
+                        p.discreteOnly());
+                long t0 = clock.getAsLong();
+                GenerationResult result = engine.generate(request, progress, new GenerationControl());
+                double seconds = (clock.getAsLong() - t0) / 1e9;
+                Trace tr = trace(result, request, engine, group);
+                if (trace != null) {
+                    OutputFolder.writeText(trace, tr.toJson());
+                }
+                List<String> names = new ArrayList<>();
+                for (int b = 0; b < group.size(); b++) {
+                    ImageJob job = group.get(b);
+                    if (job.trace() != null) {
+                        OutputFolder.writeText(job.trace(), tr.single(b).toJson());
+                    }
+                    OutputFolder.writePng(job.png(), result.images().get(b));
+                    written++;
+                    names.add(job.png().getFileName().toString());
+                    progress.println(out, job.png().toString());
+                }
+                progress.endBatch(String.format(Locale.ROOT, "wrote %s (%.2f s/image)", String.join(", ", names),
+                        seconds / group.size()));
+            }
+        } finally {
+            progress.finish();
+        }
+        double seconds = (clock.getAsLong() - start) / 1e9;
+        err.printf(Locale.ROOT, "Generated %d image%s in %.1f s (%.2f s/image) into %s%s%n", written,
+                written == 1 ? "" : "s", seconds, seconds / Math.max(1, written), folder.path(),
+                trace != null ? "; trace " + trace : "");
+        return 0;
+    }
+
+    /** Drops the images whose PNG exists (unless forced) and says how many were skipped. */
+    private List<ImageJob> pending(List<ImageJob> jobs, boolean force, OutputFolder folder) {
+        if (force) {
+            return jobs;
+        }
+        List<ImageJob> left = new ArrayList<>();
+        for (ImageJob j : jobs) {
+            if (!Files.isRegularFile(j.png())) {
+                left.add(j);
+            }
+        }
+        int skipped = jobs.size() - left.size();
+        if (skipped > 0) {
+            err.println("Skipped " + skipped + " of " + jobs.size() + " image" + (jobs.size() == 1 ? "" : "s")
+                    + " already in " + folder.path() + " (use --force to redo them).");
+        }
+        return left;
+    }
+
+    /** Batches of up to {@code batch} images with equal parameters, in order of first appearance. */
+    private static List<List<ImageJob>> groups(List<ImageJob> jobs, int batch) {
+        List<List<ImageJob>> done = new ArrayList<>();
+        Map<Object, List<ImageJob>> open = new LinkedHashMap<>();
+        for (ImageJob j : jobs) {
+            Object key = List.of(j.params(), j.branch() == null ? -1 : j.branch().fromScale());
+            List<ImageJob> g = open.computeIfAbsent(key, k -> new ArrayList<>());
+            g.add(j);
+            if (g.size() == batch) {
+                done.add(g);
+                open.remove(key);
+            }
+        }
+        done.addAll(open.values());
+        return done;
+    }
+
+    private static GenerationRequest request(List<ImageJob> group, SamplingParams p, BundleManifest m, PreviewMode preview) {
+        SamplingDefaults d = m.samplingDefaults();
+        List<String> prompts = new ArrayList<>();
+        List<Long> seeds = new ArrayList<>();
+        for (ImageJob j : group) {
+            prompts.add(j.prompt());
+            seeds.add(j.seed());
+        }
+        Branch branch = null;
+        if (group.get(0).branch() != null) {
+            int from = group.get(0).branch().fromScale();
+            int[][][] kept = new int[from][group.size()][];
+            List<Long> orig = new ArrayList<>();
+            for (int b = 0; b < group.size(); b++) {
+                BranchSlice s = group.get(b).branch();
+                orig.add(s.originalSeed());
+                for (int k = 0; k < from; k++) {
+                    kept[k][b] = s.tokens()[k];
+                }
+            }
+            branch = new Branch(from, orig, kept);
+        }
+        return new GenerationRequest(prompts, seeds, p.cfg() != null ? p.cfg() : d.cfg(),
+                topK(p.topK(), m.model(), d, "--top-k"), p.topP() != null ? p.topP() : d.topP(),
+                p.smooth() != null ? p.smooth() : d.moreSmooth(), p.discreteOnly(), p.greedy(), preview, branch);
+    }
+
+    private static Trace trace(GenerationResult r, GenerationRequest q, HartEngine engine, List<ImageJob> group) {
+        List<Integer> topK = new ArrayList<>();
+        for (int k : q.topK()) {
+            topK.add(k);
+        }
+        List<Long> branchSeeds = q.branch() == null ? null : q.branch().originalSeeds();
+        return new Trace(engine.bundle().manifest().name(), engine.bundle().manifestSha256(), q.prompts(), q.seeds(),
+                q.cfg(), topK, q.topP(), q.moreSmooth(), q.discreteOnly(), q.greedy(),
+                q.branch() == null ? -1 : q.branch().fromScale(), branchSeeds, r.tokens());
+    }
+
+    /** One value per scale, from one value, one per scale, or the bundle default; each 0 .. V. */
+    static int[] topK(List<Integer> given, ModelConfig model, SamplingDefaults d, String source) {
+        int scales = model.scales();
+        if (given == null) {
+            return d.topK().stream().mapToInt(Integer::intValue).toArray();
+        }
+        if (given.size() != 1 && given.size() != scales) {
+            throw new UsageException(source + " has " + given.size() + " values; give one, or one per scale (" + scales
+                    + " for this bundle).");
+        }
+        int[] k = new int[scales];
+        for (int i = 0; i < scales; i++) {
+            int v = given.get(given.size() == 1 ? 0 : i);
+            if (v < 0 || v > model.codebookSize()) {
+                throw new UsageException(source + " " + v + " is outside the allowed range 0 (off) .. "
+                        + model.codebookSize() + " (the codebook size V of this bundle).");
+            }
+            k[i] = v;
+        }
+        return k;
+    }
+
+    /** The sampling options given on the command line, over the branch trace's when branching. */
+    private static SamplingParams flags(Args args, Trace base) {
+        SamplingParams p = base == null ? new SamplingParams(null, null, null, null, false, false)
+                : new SamplingParams(base.cfg(), base.topK(), base.topP(), base.moreSmooth(), base.discreteOnly(), false);
+        if (args.has("--cfg")) {
+            p = p.withCfg(args.real("--cfg", 0, SamplingParams.MAX_CFG, SamplingParams.CFG_RANGE).get());
+        }
+        if (args.has("--top-p")) {
+            p = p.withTopP(args.real("--top-p", 0, SamplingParams.MAX_TOP_P, SamplingParams.TOP_P_RANGE).get());
+        }
+        if (args.has("--top-k")) {
+            List<Integer> k = new ArrayList<>();
+            for (long v : Args.parseIntegers("--top-k", args.value("--top-k").get(), 0, SamplingParams.MAX_TOP_K)) {
+                k.add((int) v);
+            }
+            p = p.withTopK(k);
+        }
+        if (args.flag("--no-smooth")) {
+            p = p.withSmooth(false);
+        }
+        if (args.flag("--discrete-only")) {
+            p = p.withDiscreteOnly(true);
+        }
+        if (args.flag("--greedy")) {
+            p = p.withGreedy(true);
+        }
+        return p;
+    }
+
+    private static int[] shard(Args args) {
+        if (!args.has("--shard")) {
+            return new int[] {0, 1};
+        }
+        String s = args.value("--shard").get().trim();
+        String[] parts = s.split("/", -1);
+        if (parts.length != 2 || !parts[0].matches("[0-9]{1,7}") || !parts[1].matches("[0-9]{1,7}")) {
+            throw new UsageException("--shard \"" + s + "\" must be i/n, e.g. 0/4 (i = 0 .. n-1).");
+        }
+        int i = Integer.parseInt(parts[0]);
+        int n = Integer.parseInt(parts[1]);
+        if (n < 1 || i >= n) {
+            throw new UsageException("--shard " + s + ": i must be in 0 .. n-1 and n at least 1 (e.g. 0/4 .. 3/4).");
+        }
+        return new int[] {i, n};
+    }
+
+    /** Checks the branch trace against the bundle and splits it per image. */
+    private List<BranchSlice> slices(Trace t, int from, HartEngine engine) {
+        ModelConfig model = engine.bundle().manifest().model();
+        int scales = model.scales();
+        if (from < 1 || from > scales - 1) {
+            throw new UsageException("--branch-from " + from + " is outside the allowed range 1 .. " + (scales - 1)
+                    + " (this bundle has " + scales + " scales).");
+        }
+        if (t.tokens().length < from) {
+            throw new UsageException("The branch trace has " + t.tokens().length + " scales; --branch-from " + from
+                    + " needs at least " + from + ".");
+        }
+        if (t.manifestSha256() != null && !Objects.equals(t.manifestSha256(), engine.bundle().manifestSha256())) {
+            err.println("Warning: the branch trace was made with bundle \"" + t.bundleName()
+                    + "\" (another manifest); its tokens are reused as they are.");
+        }
+        List<BranchSlice> slices = new ArrayList<>();
+        for (int b = 0; b < t.images(); b++) {
+            int[][] kept = new int[from][];
+            for (int k = 0; k < from; k++) {
+                int p = model.patchNums().get(k);
+                int[] ids = t.tokens()[k][b];
+                if (ids.length != p * p) {
+                    throw new UsageException("The branch trace has " + ids.length + " tokens at scale " + k + " of image "
+                            + b + "; this bundle expects " + p * p + ".");
+                }
+                for (int id : ids) {
+                    if (id < 0 || id >= model.codebookSize()) {
+                        throw new UsageException("The branch trace has token id " + id + " at scale " + k
+                                + ", outside 0 .. " + (model.codebookSize() - 1) + " of this bundle.");
+                    }
+                }
+                kept[k] = ids.clone();
+            }
+            slices.add(new BranchSlice(from, t.seeds().get(b), kept));
+        }
+        return slices;
+    }
+}
