@@ -75,6 +75,10 @@ final class GenerateCommand {
         ImageJob withSeed(long s) {
             return new ImageJob(label, prompt, s, params, png, trace, branch);
         }
+
+        ImageJob withParams(SamplingParams p) {
+            return new ImageJob(label, prompt, seed, p, png, trace, branch);
+        }
     }
 
     /** The kept tokens of one image of a branch trace. */
@@ -193,10 +197,8 @@ final class GenerateCommand {
             }
             List<ImageJob> seeded = new ArrayList<>();
             for (ImageJob j : jobs) {
-                seeded.add(j.seed() == null ? j.withSeed(defaultSeed) : j);
-            }
-            for (ImageJob j : seeded) {
-                topK(j.params().topK(), m.model(), m.samplingDefaults(), j.label().equals("--prompt") ? "--top-k" : j.label() + ": top_k");
+                seeded.add(j.withSeed(j.seed() == null ? defaultSeed : j.seed())
+                        .withParams(resolve(j.params(), m, j.label().equals("--prompt") ? "--top-k" : j.label() + ": top_k")));
             }
             return generate(engine, groups(seeded, fromFile ? batch : seeded.size()), seeded.size(), preview,
                     fromFile ? null : tracePath, folder);
@@ -212,7 +214,7 @@ final class GenerateCommand {
         try {
             for (List<ImageJob> group : groups) {
                 SamplingParams p = group.get(0).params();
-                GenerationRequest request = request(group, p, m, preview);
+                GenerationRequest request = request(group, p, preview);
                 progress.startBatch(group.size(), m.model().scales(), m.samplingDefaults().diffusionSteps(),
                         p.discreteOnly());
                 long t0 = clock.getAsLong();
@@ -282,8 +284,7 @@ final class GenerateCommand {
         return done;
     }
 
-    private static GenerationRequest request(List<ImageJob> group, SamplingParams p, BundleManifest m, PreviewMode preview) {
-        SamplingDefaults d = m.samplingDefaults();
+    private static GenerationRequest request(List<ImageJob> group, SamplingParams p, PreviewMode preview) {
         List<String> prompts = new ArrayList<>();
         List<Long> seeds = new ArrayList<>();
         for (ImageJob j : group) {
@@ -304,9 +305,19 @@ final class GenerateCommand {
             }
             branch = new Branch(from, orig, kept);
         }
-        return new GenerationRequest(prompts, seeds, p.cfg() != null ? p.cfg() : d.cfg(),
-                topK(p.topK(), m.model(), d, "--top-k"), p.topP() != null ? p.topP() : d.topP(),
-                p.smooth() != null ? p.smooth() : d.moreSmooth(), p.discreteOnly(), p.greedy(), preview, branch);
+        return new GenerationRequest(prompts, seeds, p.cfg(), p.topK().stream().mapToInt(Integer::intValue).toArray(),
+                p.topP(), p.smooth(), p.discreteOnly(), p.greedy(), preview, branch);
+    }
+
+    /** {@code p} with the bundle's defaults filled in, so images that will sample alike share a batch. */
+    private static SamplingParams resolve(SamplingParams p, BundleManifest m, String topKSource) {
+        SamplingDefaults d = m.samplingDefaults();
+        List<Integer> k = new ArrayList<>();
+        for (int v : topK(p.topK(), m.model(), d, topKSource)) {
+            k.add(v);
+        }
+        return new SamplingParams(p.cfg() != null ? p.cfg() : d.cfg(), k, p.topP() != null ? p.topP() : d.topP(),
+                p.smooth() != null ? p.smooth() : d.moreSmooth(), p.discreteOnly(), p.greedy());
     }
 
     private static Trace trace(GenerationResult r, GenerationRequest q, HartEngine engine, List<ImageJob> group) {

@@ -16,7 +16,7 @@ record SamplingParams(Double cfg, List<Integer> topK, Double topP, Boolean smoot
 
     static final double MAX_CFG = 50;
     static final String CFG_RANGE = "0 .. 50";
-    static final String TOP_P_RANGE = "0 (off) .. 0.999 (must be below 1)";
+    static final String TOP_P_RANGE = "0 (off) up to but not including 1";
     static final double MAX_TOP_P = Math.nextDown(1.0);
     /** Largest top-k accepted before the bundle is known (the bundle's V caps it later). */
     static final long MAX_TOP_K = 1 << 20;

@@ -1,0 +1,32 @@
+"""A few steps of each training stage, the fp16 shipping path and the evaluation, end to end."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hart_export.bundle import Bundle
+from hart_export.train import main as train_main
+
+
+def test_tokenizer_and_generator_stages_train_resume_and_ship(tmp_path):
+    tok = tmp_path / "tok"
+    assert train_main(["tokenizer", "--preset", "hart-tiny", "--out", str(tok), "--steps", "2", "--batch", "2"]) == 0
+    assert (tok / "tokenizer.pt").is_file() and (tok / "ckpt.pt").is_file()
+    # resuming continues from the checkpoint
+    assert train_main(["tokenizer", "--preset", "hart-tiny", "--out", str(tok), "--steps", "3", "--batch", "2"]) == 0
+    import torch
+    assert torch.load(tok / "tokenizer.pt", weights_only=False)["step"] == 3
+    gen = tmp_path / "gen"
+    assert train_main(["generator", "--tokenizer", str(tok / "tokenizer.pt"), "--out", str(gen), "--images", "16",
+                       "--steps", "2", "--batch", "4"]) == 0
+    assert (gen / "hart-tiny.pt").is_file()
+    from hart_export.finalize import main as fin
+    assert fin(["--checkpoint", str(gen / "hart-tiny.pt"), "--weights", str(tmp_path / "w16.pt"),
+                "--out", str(tmp_path / "bundle")]) == 0
+    b = Bundle.open(tmp_path / "bundle")
+    assert b.manifest["name"] == "hart-tiny" and b.manifest["model"]["resolution"] == 128
+    from hart_export.evaluate import evaluate
+    rep = evaluate(tmp_path / "bundle", tmp_path / "eval", n=7, seeds=(0,), batch=7, recon_n=2)
+    assert set(rep["adherence"]) >= {"overall"}
+    assert rep["reconstruction"]["shapes"]["n"] == 2
