@@ -186,6 +186,12 @@ def preset(name: str) -> ModelConfig:
                                patch_nums=(1, 2, 3, 4, 5, 6, 7, 8), diff_width=64, diff_depth=2,
                                latent_channels=16, vocab_size=768)
         return ModelConfig("tiny", tr, tk, TextConfig(vocab_size=256, width=64, depth=2, num_heads=4, max_tokens=16)).validate()
+    if name in ("tiny-256", "tiny-512"):   # the tiny network at larger resolutions (benchmarks: cost vs tokens)
+        base = preset("tiny")
+        pn = (1, 2, 3, 4, 5, 6, 8, 10, 13, 16) if name == "tiny-256" else (1, 2, 3, 4, 6, 9, 13, 18, 24, 32)
+        import dataclasses as dc
+        return ModelConfig(name, dc.replace(base.transformer, patch_nums=pn), dc.replace(base.tokenizer, v_patch_nums=pn),
+                           base.text).validate()
     if name == "mid":
         tk = TokenizerConfig(vocab_size=2048, z_channels=32, ch=64, ch_mult=(1, 1, 2, 2, 4))
         tr = TransformerConfig(context_token=32, context_dim=256, embed_dim=512, depth=8, num_heads=8,

@@ -201,6 +201,8 @@ def generate(backend: Backend, sch: Schedule, ctx_BTD: np.ndarray, pos_BT: np.nd
                 return Result(tokens, f_hat, backend.decode(f_hat), trace)
         else:
             trace["last_embed"] = e
+            if listener:
+                listener("scale", k, {"tokens": tokens[-1]})
             rho = np.zeros_like(e)
             if not opts.discrete_only:
                 cemb = backend.diff_cond(hidden, backend.codebook[idx])
