@@ -1,54 +1,21 @@
 package dev.hartstudio.ui.common;
 
 import dev.hartstudio.engine.generate.RgbImage;
+import dev.hartstudio.engine.image.Metrics;
 
-/** Maps scalar fields to colour images (perceptual "inferno"-like ramp) and tokens to colours. */
+/** Scalar fields as heat images (the engine's viridis) and token ids as colours. */
 public final class Colormaps {
-
-    // Control points of a dark-purple → red → yellow ramp (inferno-like), evenly spaced.
-    private static final int[] RAMP = {0x000004, 0x320A5E, 0x781C6D, 0xBA3655, 0xED6925, 0xFBB61A, 0xFCFFA4};
 
     private Colormaps() {
     }
 
-    /** Colour of {@code t} in 0..1 (clamped) on the heat ramp. */
-    public static int heat(double t) {
-        double x = Math.max(0, Math.min(1, Double.isNaN(t) ? 0 : t)) * (RAMP.length - 1);
-        int i = Math.min(RAMP.length - 2, (int) x);
-        double f = x - i;
-        int a = RAMP[i];
-        int b = RAMP[i + 1];
-        int r = (int) Math.round(((a >> 16) & 255) * (1 - f) + ((b >> 16) & 255) * f);
-        int g = (int) Math.round(((a >> 8) & 255) * (1 - f) + ((b >> 8) & 255) * f);
-        int bl = (int) Math.round((a & 255) * (1 - f) + (b & 255) * f);
-        return 0xFF000000 | (r << 16) | (g << 8) | bl;
-    }
-
-    /**
-     * {@code values} ({@code [height * width]}, row-major) as a heat image, scaled so that
-     * {@code max} is the top colour; {@code max <= 0} uses the largest value.
-     */
-    public static RgbImage heatImage(float[] values, int width, int height, double max) {
-        double top = max;
-        if (top <= 0) {
-            for (float v : values) {
-                top = Math.max(top, v);
-            }
-        }
-        int[] px = new int[width * height];
-        for (int i = 0; i < px.length; i++) {
-            px[i] = heat(top <= 0 ? 0 : values[i] / top);
-        }
-        return new RgbImage(width, height, px);
-    }
-
-    /** A square heat image from a square field (side = sqrt(length)). */
+    /** A square heat image from a square field (side = sqrt(length)), scaled to its maximum. */
     public static RgbImage squareHeatImage(float[] values) {
         int side = (int) Math.round(Math.sqrt(values.length));
         if (side * side != values.length) {
             throw new IllegalArgumentException(values.length + " values are not a square map");
         }
-        return heatImage(values, side, side, 0);
+        return Metrics.heat(values, side, side, (float) max(values));
     }
 
     /** The largest value, for scale bars. */

@@ -33,12 +33,19 @@ public final class CreateViewModel {
 
     /** What the canvas shows of a finished generation. */
     public enum FinalView {
-        HYBRID("Hybrid"), DISCRETE("Discrete only"), RESIDUAL("Residual heatmap");
+        HYBRID("Hybrid", "Hybrid"), DISCRETE("Discrete only", "Discrete"), RESIDUAL("Residual heatmap", "Residual");
 
         private final String label;
+        private final String shortLabel;
 
-        FinalView(String label) {
+        FinalView(String label, String shortLabel) {
             this.label = label;
+            this.shortLabel = shortLabel;
+        }
+
+        /** One word, for toggle buttons. */
+        public String shortLabel() {
+            return shortLabel;
         }
 
         @Override

@@ -1,7 +1,7 @@
 package dev.hartstudio.ui.testing;
 
 import dev.hartstudio.bundle.SamplingDefaults;
-import dev.hartstudio.engine.EngineCancelledException;
+import dev.hartstudio.engine.CancelToken;
 import dev.hartstudio.engine.EngineException;
 import dev.hartstudio.engine.generate.GenerationControl;
 import dev.hartstudio.engine.generate.GenerationEvent;
@@ -9,9 +9,15 @@ import dev.hartstudio.engine.generate.GenerationListener;
 import dev.hartstudio.engine.generate.GenerationRequest;
 import dev.hartstudio.engine.generate.GenerationResult;
 import dev.hartstudio.engine.generate.PreviewMode;
+import dev.hartstudio.engine.generate.ReconstructionResult;
 import dev.hartstudio.engine.generate.RgbImage;
 import dev.hartstudio.engine.generate.Timings;
+import dev.hartstudio.engine.image.FitMode;
+import dev.hartstudio.engine.image.FittedImage;
+import dev.hartstudio.engine.image.ImageFit;
+import dev.hartstudio.engine.image.Metrics;
 import dev.hartstudio.ui.engine.ModelInfo;
+import java.awt.image.BufferedImage;
 import dev.hartstudio.ui.engine.StudioEngine;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,6 +105,38 @@ public final class FakeEngine implements StudioEngine {
         }
         Timings t = new Timings(500_000, scaleNanos, diffNanos, 1_000_000, 0, 0, 20_000_000);
         return new GenerationResult(request, List.of(finalImage), List.of(discrete), List.of(heat), tokens, stoppedAt, t);
+    }
+
+    /**
+     * A reconstruction where scale k is the input down-sampled to {@code p_k} and back up, the
+     * discrete image is the last scale and the hybrid is the input itself.
+     */
+    @Override
+    public ReconstructionResult reconstruct(BufferedImage image, FitMode fit, CancelToken cancel)
+            throws EngineException {
+        cancel.throwIfCancelled();
+        if (failWith != null) {
+            throw failWith;
+        }
+        FittedImage fitted = ImageFit.fit(RgbImage.of(image), SIZE, fit);
+        RgbImage in = fitted.image();
+        int k = PATCHES.size();
+        List<RgbImage> perScale = new ArrayList<>();
+        double[] psnr = new double[k];
+        int[][][] tokens = new int[k][][];
+        for (int s = 0; s < k; s++) {
+            int p = PATCHES.get(s);
+            RgbImage r = ImageFit.resize(ImageFit.resize(in, p, p), SIZE, SIZE);
+            perScale.add(r);
+            psnr[s] = Metrics.psnr(in, r);
+            tokens[s] = new int[][] {ids(p, s)};
+        }
+        RgbImage discrete = perScale.get(k - 1);
+        RgbImage hybrid = in;
+        return new ReconstructionResult(in, fitted.description(), perScale, discrete, hybrid, psnr,
+                psnr[k - 1], Metrics.psnr(in, hybrid), Metrics.ssim(in, discrete), Metrics.ssim(in, hybrid),
+                Metrics.absErrorMap(in, discrete), Metrics.absErrorMap(in, hybrid), tokens,
+                PATCHES.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /** A flat image whose red channel is the seed (mod 256) and green the stage. */

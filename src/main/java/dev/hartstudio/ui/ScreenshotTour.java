@@ -1,0 +1,143 @@
+package dev.hartstudio.ui;
+
+import dev.hartstudio.ui.create.SeedMode;
+import dev.hartstudio.ui.engine.EngineModel;
+import dev.hartstudio.ui.queue.GenerationJob;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.BooleanSupplier;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.application.Platform;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.image.WritableImage;
+import javafx.stage.Stage;
+import javafx.util.Duration;
+import javax.imageio.ImageIO;
+
+/**
+ * Demo mode ({@code -Dhartstudio.demo=OUT_DIR}, used by {@code scripts/screenshots}): drives the
+ * real window through one generation and the other views and writes a PNG snapshot of each.
+ * Exits the application when done.
+ */
+final class ScreenshotTour {
+
+    private final Stage stage;
+    private final StudioView view;
+    private final StudioViewModel vm;
+    private final Path out;
+    private final Deque<Step> steps = new ArrayDeque<>();
+    private Timeline ticker;
+    private long waitingSince;
+
+    private record Step(String name, BooleanSupplier ready, Runnable action) {
+    }
+
+    ScreenshotTour(Stage stage, StudioView view, StudioViewModel vm, Path out) {
+        this.stage = stage;
+        this.view = view;
+        this.vm = vm;
+        this.out = out;
+    }
+
+    void start() {
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + out, e);
+        }
+        step("model", () -> vm.engine().getState() == EngineModel.State.READY, () -> {
+            var p = vm.create().parameters();
+            p.promptProperty().set("a red apple on a wooden table, soft morning light");
+            p.seedModeProperty().set(SeedMode.FIXED);
+            p.seedTextProperty().set("42");
+            vm.queue().latestProperty().addListener((o, a, job) -> snapshotMidway(job));
+            vm.create().generate();
+        });
+        step("finished", () -> latestDone(), () -> {
+            view.preview().canvas().requestLayout();
+        });
+        step("settle", settle(600), () -> shoot("01-create-finished.png"));
+        step("stage", () -> true, () -> vm.create().selectedStageProperty().set(3));
+        step("settle", settle(300), () -> shoot("02-create-scale-4.png"));
+        step("residual", () -> true, () -> {
+            vm.create().selectedStageProperty().set(-1);
+            vm.create().finalViewProperty().set(dev.hartstudio.ui.create.CreateViewModel.FinalView.RESIDUAL);
+        });
+        step("settle", settle(300), () -> shoot("03-create-residual.png"));
+        step("dark", () -> true, () -> {
+            vm.create().finalViewProperty().set(dev.hartstudio.ui.create.CreateViewModel.FinalView.HYBRID);
+            vm.settings().toggleTheme();
+        });
+        step("settle", settle(400), () -> {
+            shoot("04-create-dark.png");
+            vm.settings().toggleTheme();
+        });
+        step("done", settle(300), Platform::exit);
+        ticker = new Timeline(new KeyFrame(Duration.millis(100), e -> tick()));
+        ticker.setCycleCount(Timeline.INDEFINITE);
+        waitingSince = System.currentTimeMillis();
+        ticker.play();
+    }
+
+    private boolean latestDone() {
+        GenerationJob j = vm.queue().latestProperty().get();
+        return j != null && j.getState().finished() && j.savedImageProperty().get() != null;
+    }
+
+    private void snapshotMidway(GenerationJob job) {
+        if (job == null || job.id() != 1) {
+            return;
+        }
+        boolean[] shot = {false};
+        job.statusTextProperty().addListener((o, a, text) -> {
+            if (!shot[0] && job.stages().size() == job.model().scales() - 2) {
+                shot[0] = true;
+                shoot("00-create-mid-generation.png");
+            }
+        });
+    }
+
+    private void step(String name, BooleanSupplier ready, Runnable action) {
+        steps.add(new Step(name, ready, action));
+    }
+
+    private BooleanSupplier settle(long millis) {
+        long[] start = {-1};
+        return () -> {
+            if (start[0] < 0) {
+                start[0] = System.currentTimeMillis();
+            }
+            return System.currentTimeMillis() - start[0] >= millis;
+        };
+    }
+
+    private void tick() {
+        Step s = steps.peek();
+        if (s == null) {
+            ticker.stop();
+            return;
+        }
+        if (s.ready().getAsBoolean()) {
+            steps.poll();
+            waitingSince = System.currentTimeMillis();
+            s.action().run();
+        } else if (System.currentTimeMillis() - waitingSince > 120_000) {
+            System.err.println("screenshot tour: gave up waiting for step " + s.name());
+            Platform.exit();
+        }
+    }
+
+    private void shoot(String name) {
+        WritableImage img = stage.getScene().snapshot(null);
+        try {
+            ImageIO.write(SwingFXUtils.fromFXImage(img, null), "png", out.resolve(name).toFile());
+            System.out.println("wrote " + out.resolve(name));
+        } catch (IOException e) {
+            System.err.println("could not write " + name + ": " + e.getMessage());
+        }
+    }
+}

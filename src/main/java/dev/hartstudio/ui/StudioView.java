@@ -1,0 +1,262 @@
+package dev.hartstudio.ui;
+
+import dev.hartstudio.persistence.settings.Settings;
+import dev.hartstudio.ui.common.Fields;
+import dev.hartstudio.ui.common.Icon;
+import dev.hartstudio.ui.common.MessageBanner;
+import dev.hartstudio.ui.create.ParametersView;
+import dev.hartstudio.ui.create.PreviewPane;
+import dev.hartstudio.ui.engine.EngineModel;
+import dev.hartstudio.ui.engine.ModelInfo;
+import dev.hartstudio.ui.history.HistoryView;
+import dev.hartstudio.ui.settings.SettingsDialog;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.util.Duration;
+
+/** The main window's content: app bar with navigation, the pages, the message banner, the status bar. */
+public final class StudioView extends BorderPane {
+
+    /** The pages of the app bar. */
+    public enum Page {
+        CREATE("Create", Icon.CREATE), RECONSTRUCT("Reconstruct", Icon.RECONSTRUCT), QUEUE("Queue", Icon.QUEUE),
+        GALLERY("Gallery", Icon.GALLERY);
+
+        final String title;
+        final Icon icon;
+
+        Page(String title, Icon icon) {
+            this.title = title;
+            this.icon = icon;
+        }
+    }
+
+    private static final String CSS = "studio.css";
+
+    private final StudioViewModel vm;
+    private final Map<Page, Node> pages = new EnumMap<>(Page.class);
+    private final Map<Page, ToggleButton> navButtons = new EnumMap<>(Page.class);
+    private final StackPane content = new StackPane();
+    private final PreviewPane preview;
+    private final Timeline memoryTimer;
+
+    public StudioView(StudioViewModel vm) {
+        this.vm = vm;
+        getStyleClass().add("studio");
+        MenuButton export = new MenuButton(null, Icon.EXPORT.node());
+        export.setId("exportMenu");
+        export.getStyleClass().add("flat");
+        preview = new PreviewPane(vm.create(), export);
+        ParametersView params = new ParametersView(vm.create(), vm.picker());
+        HistoryView history = new HistoryView(vm.history());
+        SplitPane create = new SplitPane(params, centre(preview), history);
+        create.setOrientation(Orientation.HORIZONTAL);
+        create.setDividerPositions(0.24, 0.78);
+        SplitPane.setResizableWithParent(params, false);
+        SplitPane.setResizableWithParent(history, false);
+        create.setId("createPage");
+        create.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.ENTER && e.isShortcutDown()) {
+                vm.create().generate();
+                e.consume();
+            } else if (e.getCode() == KeyCode.ESCAPE && vm.create().runningBinding().get()) {
+                vm.create().cancel();
+                e.consume();
+            }
+        });
+        pages.put(Page.CREATE, create);
+        for (Page p : Page.values()) {
+            pages.putIfAbsent(p, placeholder(p));
+        }
+        setTop(new VBox(appBar(), new MessageBanner(vm.errors())));
+        setCenter(content);
+        setBottom(statusBar());
+        show(Page.CREATE);
+        memoryTimer = new Timeline(new KeyFrame(Duration.seconds(2), e -> vm.status().refreshMemory()));
+        memoryTimer.setCycleCount(Timeline.INDEFINITE);
+        memoryTimer.play();
+    }
+
+    /** Installs a page built elsewhere (part 2 views). */
+    public void setPage(Page page, Node node) {
+        pages.put(page, node);
+        if (navButtons.get(page).isSelected()) {
+            content.getChildren().setAll(node);
+        }
+    }
+
+    /** Shows {@code page}. */
+    public void show(Page page) {
+        navButtons.get(page).setSelected(true);
+        content.getChildren().setAll(pages.get(page));
+    }
+
+    public PreviewPane preview() {
+        return preview;
+    }
+
+    /** A scene with the theme stylesheets; the theme follows the settings. */
+    public Scene createScene(double width, double height) {
+        Scene scene = new Scene(this, width, height);
+        applyTheme(scene, vm.settings().get());
+        vm.settings().settingsProperty().addListener((o, a, s) -> applyTheme(scene, s));
+        return scene;
+    }
+
+    /** Stops the timers of this view. */
+    public void dispose() {
+        memoryTimer.stop();
+    }
+
+    private static void applyTheme(Scene scene, Settings s) {
+        String palette = Settings.DARK.equals(s.theme()) ? "dark.css" : "light.css";
+        scene.getStylesheets().setAll(url(CSS), url(palette));
+        scene.getRoot().pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("dark"),
+                Settings.DARK.equals(s.theme()));
+    }
+
+    private static String url(String name) {
+        return Objects.requireNonNull(StudioView.class.getResource(name), name).toExternalForm();
+    }
+
+    private Node centre(PreviewPane previewPane) {
+        VBox empty = new VBox(10);
+        empty.getStyleClass().add("empty-state");
+        empty.setId("emptyState");
+        Label title = Fields.styled("No model loaded", "title");
+        Label text = Fields.styled("", "hint");
+        text.setWrapText(true);
+        text.setMaxWidth(420);
+        text.textProperty().bind(Bindings.createStringBinding(() -> vm.engine().getState() == EngineModel.State.LOADING
+                ? vm.engine().statusTextProperty().get()
+                : "HART Studio looks for the embedded model in assets/models/hart-tiny. Choose a bundle folder "
+                        + "(one with a manifest.json) to start.", vm.engine().stateProperty(),
+                vm.engine().statusTextProperty()));
+        Button open = Fields.button(Icon.OPEN, "Open bundle folder…", () -> {
+            javafx.stage.DirectoryChooser c = new javafx.stage.DirectoryChooser();
+            java.io.File f = c.showDialog(getScene().getWindow());
+            if (f != null) {
+                vm.picker().open(f.toPath());
+            }
+        });
+        open.getStyleClass().add("primary");
+        empty.getChildren().addAll(Icon.LAYERS.node(), title, text, open);
+        empty.visibleProperty().bind(Bindings.notEqual(vm.engine().stateProperty(), EngineModel.State.READY));
+        previewPane.visibleProperty().bind(empty.visibleProperty().not());
+        return new StackPane(previewPane, empty);
+    }
+
+    private Parent appBar() {
+        Label title = new Label("HART Studio", Icon.LAYERS.node());
+        title.getStyleClass().add("app-title");
+        HBox nav = new HBox();
+        nav.getStyleClass().add("nav");
+        ToggleGroup group = new ToggleGroup();
+        for (Page p : Page.values()) {
+            ToggleButton b = new ToggleButton(p.title, p.icon.node());
+            b.setId("nav" + p.title);
+            b.setToggleGroup(group);
+            b.setOnAction(e -> show(p));
+            navButtons.put(p, b);
+            nav.getChildren().add(b);
+        }
+        group.selectedToggleProperty().addListener((o, a, t) -> {
+            if (t == null && a != null) {
+                a.setSelected(true);
+            }
+        });
+        Label queueBadge = new Label();
+        queueBadge.getStyleClass().add("badge");
+        queueBadge.textProperty().bind(vm.queue().waitingProperty().asString());
+        queueBadge.visibleProperty().bind(vm.queue().waitingProperty().greaterThan(0));
+        queueBadge.managedProperty().bind(queueBadge.visibleProperty());
+        navButtons.get(Page.QUEUE).setGraphic(new HBox(4, Page.QUEUE.icon.node(), queueBadge));
+        ((HBox) navButtons.get(Page.QUEUE).getGraphic()).setAlignment(Pos.CENTER_LEFT);
+
+        Label provider = new Label();
+        provider.setId("providerChip");
+        provider.getStyleClass().add("chip");
+        provider.textProperty().bind(vm.status().providerBinding());
+        provider.visibleProperty().bind(vm.engine().modelProperty().isNotNull());
+        provider.setGraphic(Icon.CHIP.node());
+        vm.engine().modelProperty().addListener((o, a, m) -> styleProvider(provider, m));
+        styleProvider(provider, vm.engine().getModel());
+        Button theme = Fields.iconButton(Icon.DARK, "Light / dark theme", vm.settings()::toggleTheme);
+        theme.setId("themeToggle");
+        theme.graphicProperty().bind(Bindings.createObjectBinding(
+                () -> (vm.settings().darkBinding().get() ? Icon.LIGHT : Icon.DARK).node(), vm.settings().darkBinding()));
+        Button settings = Fields.iconButton(Icon.SETTINGS, "Settings", this::openSettings);
+        settings.setId("settingsButton");
+        HBox bar = new HBox(title, Fields.spacer(), nav, Fields.spacer(), provider, theme, settings);
+        bar.getStyleClass().add("app-bar");
+        HBox.setHgrow(nav, Priority.NEVER);
+        return bar;
+    }
+
+    private static void styleProvider(Label chip, ModelInfo m) {
+        chip.getStyleClass().removeAll("cpu", "gpu");
+        if (m != null) {
+            chip.getStyleClass().add(m.usesCuda() ? "gpu" : "cpu");
+        }
+    }
+
+    private void openSettings() {
+        String oldProvider = vm.settings().get().provider();
+        new SettingsDialog(getScene().getWindow(), vm.settings(), String.valueOf(vm.errors().logFile()))
+                .showAndWait().ifPresent(s -> {
+                    vm.settings().update(x -> s);
+                    if (!s.provider().equals(oldProvider)) {
+                        vm.picker().reopenWithProvider();
+                    }
+                });
+    }
+
+    private Parent statusBar() {
+        Label model = new Label(null, Icon.LAYERS.node());
+        model.setId("statusModel");
+        model.textProperty().bind(vm.status().modelBinding());
+        Label provider = new Label(null, Icon.CHIP.node());
+        provider.setId("statusProvider");
+        provider.textProperty().bind(vm.status().providerBinding());
+        Label timings = new Label(null, Icon.CHART.node());
+        timings.setId("statusTimings");
+        timings.textProperty().bind(vm.status().timingsProperty());
+        Label queue = new Label(null, Icon.QUEUE.node());
+        queue.setId("statusQueue");
+        queue.textProperty().bind(vm.status().queueBinding());
+        Label memory = new Label();
+        memory.setId("statusMemory");
+        memory.textProperty().bind(vm.status().memoryProperty());
+        HBox bar = new HBox(model, provider, timings, Fields.spacer(), queue, memory);
+        bar.getStyleClass().add("status-bar");
+        return bar;
+    }
+
+    private static Node placeholder(Page p) {
+        VBox box = new VBox(p.icon.node(), Fields.styled(p.title, "title"));
+        box.getStyleClass().add("empty-state");
+        return box;
+    }
+}

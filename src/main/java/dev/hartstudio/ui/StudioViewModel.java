@@ -1,0 +1,141 @@
+package dev.hartstudio.ui;
+
+import dev.hartstudio.engine.generate.PreviewMode;
+import dev.hartstudio.persistence.history.HistoryStore;
+import dev.hartstudio.persistence.settings.Settings;
+import dev.hartstudio.persistence.settings.SettingsStore;
+import dev.hartstudio.ui.common.ErrorReporter;
+import dev.hartstudio.ui.common.TaskRunner;
+import dev.hartstudio.ui.common.UserMessage;
+import dev.hartstudio.ui.create.CreateViewModel;
+import dev.hartstudio.ui.create.ParametersViewModel;
+import dev.hartstudio.ui.engine.BundleLocator;
+import dev.hartstudio.ui.engine.EngineModel;
+import dev.hartstudio.ui.engine.EngineOpener;
+import dev.hartstudio.ui.engine.ModelPickerViewModel;
+import dev.hartstudio.ui.engine.StudioEngine;
+import dev.hartstudio.ui.history.HistoryViewModel;
+import dev.hartstudio.ui.history.ResultSaver;
+import dev.hartstudio.ui.queue.GenerationJob;
+import dev.hartstudio.ui.queue.GenerationQueue;
+import dev.hartstudio.ui.settings.SettingsViewModel;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.LongSupplier;
+
+/**
+ * The studio's composition root: builds every view model over one task runner and one data
+ * folder, and wires finished generations to the output folder and the history.
+ */
+public final class StudioViewModel {
+
+    /** What the studio is built from; tests pass a synchronous runner and a scripted engine. */
+    public record Services(TaskRunner runner, EngineOpener opener, Path dataFolder, BundleLocator locator,
+                           Clock clock, LongSupplier random) {
+    }
+
+    private final Services services;
+    private final ErrorReporter errors;
+    private final SettingsViewModel settings;
+    private final EngineModel engine;
+    private final GenerationQueue queue;
+    private final ParametersViewModel parameters;
+    private final CreateViewModel create;
+    private final HistoryViewModel history;
+    private final ModelPickerViewModel picker;
+    private final StatusViewModel status;
+    private final ResultSaver saver;
+    private final String settingsProblem;
+
+    public StudioViewModel(Services services) {
+        this.services = services;
+        TaskRunner runner = services.runner();
+        errors = new ErrorReporter(services.dataFolder().resolve(ErrorReporter.LOG_FILE));
+        SettingsStore store = new SettingsStore(services.dataFolder());
+        Settings initial = store.load();
+        settingsProblem = store.lastProblem().orElse(null);
+        settings = new SettingsViewModel(store, initial, runner, errors);
+        engine = new EngineModel(runner, services.opener());
+        queue = new GenerationQueue(runner, engine::engine);
+        parameters = new ParametersViewModel(services.random());
+        parameters.previewModeProperty().set(PreviewMode.valueOf(initial.previewMode()));
+        parameters.previewModeProperty().addListener((o, a, m) -> settings.update(s -> s.withPreviewMode(m.name())));
+        settings.settingsProperty().addListener((o, a, s) -> parameters.previewModeProperty().set(
+                PreviewMode.valueOf(s.previewMode())));
+        create = new CreateViewModel(parameters, queue, engine);
+        history = new HistoryViewModel(new HistoryStore(services.dataFolder()), runner, errors, create);
+        picker = new ModelPickerViewModel(engine, services.locator(), settings, runner, errors);
+        status = new StatusViewModel(engine, queue, () -> Runtime.getRuntime().totalMemory()
+                - Runtime.getRuntime().freeMemory(), () -> Runtime.getRuntime().maxMemory());
+        saver = new ResultSaver(services.clock());
+        queue.onFinished(this::keep);
+        queue.onFailure((job, e) -> errors.report("The generation failed.", e));
+    }
+
+    // Properties
+
+    public ErrorReporter errors() {
+        return errors;
+    }
+
+    public SettingsViewModel settings() {
+        return settings;
+    }
+
+    public EngineModel engine() {
+        return engine;
+    }
+
+    public GenerationQueue queue() {
+        return queue;
+    }
+
+    public CreateViewModel create() {
+        return create;
+    }
+
+    public HistoryViewModel history() {
+        return history;
+    }
+
+    public ModelPickerViewModel picker() {
+        return picker;
+    }
+
+    public StatusViewModel status() {
+        return status;
+    }
+
+    public Path dataFolder() {
+        return services.dataFolder();
+    }
+
+    // Commands
+
+    /** Reads the history and opens the start-up model. */
+    public void start() {
+        if (settingsProblem != null) {
+            errors.show(new UserMessage(UserMessage.Severity.WARNING, settingsProblem, ""));
+        }
+        history.load();
+        picker.startup();
+    }
+
+    /** Cancels everything and closes the engine (waits for the generation in flight to stop). */
+    public void shutdown() {
+        queue.cancelAll();
+        engine.closeNow();
+    }
+
+    /** Saves a finished job's image with its metadata and adds it to the history. */
+    private void keep(GenerationJob job) {
+        var result = job.getResult();
+        var model = job.model();
+        var bundle = engine.engine().map(StudioEngine::bundle).orElse(null);
+        Path folder = settings.outputFolderBinding().get();
+        services.runner().submit(() -> saver.save(result, model, job.branchFromScale(), bundle, folder), saved -> {
+            job.setSavedImage(saved.file());
+            history.add(saved.entry(), saved.image());
+        }, e -> errors.report("The image could not be saved to " + folder + ".", e));
+    }
+}

@@ -1,0 +1,166 @@
+package dev.hartstudio.ui.history;
+
+import dev.hartstudio.engine.generate.GenerationRequest;
+import dev.hartstudio.engine.generate.RgbImage;
+import dev.hartstudio.persistence.history.HistoryEntry;
+import dev.hartstudio.persistence.history.HistoryStore;
+import dev.hartstudio.ui.common.ErrorReporter;
+import dev.hartstudio.ui.common.TaskRunner;
+import dev.hartstudio.ui.create.CreateViewModel;
+import dev.hartstudio.ui.create.GenerationParameters;
+import dev.hartstudio.ui.create.ParametersViewModel;
+import dev.hartstudio.ui.engine.ModelInfo;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+import javax.imageio.ImageIO;
+
+/**
+ * The persisted history beside the canvas: searchable by prompt, seed or bundle; each entry can be
+ * re-run, recalled (with or without its seed), opened on the canvas or deleted.
+ */
+public final class HistoryViewModel {
+
+    private final HistoryStore store;
+    private final TaskRunner runner;
+    private final ErrorReporter errors;
+    private final CreateViewModel create;
+    private final ObservableList<HistoryEntry> entries = FXCollections.observableArrayList();
+    private final FilteredList<HistoryEntry> filtered = new FilteredList<>(entries);
+    private final StringProperty search = new SimpleStringProperty(this, "search", "");
+    private final ObjectProperty<HistoryEntry> selected = new SimpleObjectProperty<>(this, "selected");
+
+    public HistoryViewModel(HistoryStore store, TaskRunner runner, ErrorReporter errors, CreateViewModel create) {
+        this.store = store;
+        this.runner = runner;
+        this.errors = errors;
+        this.create = create;
+        filtered.predicateProperty().bind(Bindings.createObjectBinding(() -> {
+            String q = search.get() == null ? "" : search.get().strip().toLowerCase(Locale.ROOT);
+            return q.isEmpty() ? e -> true : e -> matches(e, q);
+        }, search));
+    }
+
+    // Properties
+
+    /** The entries that match the search, newest first. */
+    public ObservableList<HistoryEntry> visibleEntries() {
+        return filtered;
+    }
+
+    /** Every entry, newest first. */
+    public ObservableList<HistoryEntry> allEntries() {
+        return FXCollections.unmodifiableObservableList(entries);
+    }
+
+    /** Words to find in the prompt, the seed or the bundle name. */
+    public StringProperty searchProperty() {
+        return search;
+    }
+
+    public ObjectProperty<HistoryEntry> selectedProperty() {
+        return selected;
+    }
+
+    /** The thumbnail file of {@code entry}, if it has one on disk. */
+    public Optional<Path> thumbnail(HistoryEntry entry) {
+        return store.thumbnail(entry).filter(Files::isRegularFile);
+    }
+
+    // Commands
+
+    /** Reads the store in the background. */
+    public void load() {
+        runner.submit(() -> {
+            List<HistoryEntry> read = store.entries();
+            return read;
+        }, read -> {
+            entries.setAll(read);
+            store.lastProblem().ifPresent(p -> errors.show(
+                    new dev.hartstudio.ui.common.UserMessage(dev.hartstudio.ui.common.UserMessage.Severity.WARNING,
+                            p, "")));
+        }, e -> errors.report("The history could not be read.", e));
+    }
+
+    /** Stores {@code entry} with its thumbnail (background) and shows it at the top. */
+    public void add(HistoryEntry entry, BufferedImage thumbnail) {
+        runner.submit(() -> store.add(entry, thumbnail), stored -> {
+            entries.removeIf(e -> e.id().equals(stored.id()));
+            entries.add(0, stored);
+        }, e -> errors.report("The generation could not be added to the history.", e));
+    }
+
+    /** Fills the create panel with every parameter of {@code entry}, seed included. */
+    public void recallAll(HistoryEntry entry) {
+        create.parameters().recall(parameters(entry), true);
+    }
+
+    /** Fills the create panel with the parameters of {@code entry} but keeps the current seed. */
+    public void recallAllButSeed(HistoryEntry entry) {
+        create.parameters().recall(parameters(entry), false);
+    }
+
+    /** Queues {@code entry} again with exactly its parameters and seed. */
+    public void rerun(HistoryEntry entry) {
+        ParametersViewModel p = create.parameters();
+        ModelInfo m = p.modelProperty().get();
+        int[] topK = entry.topK().stream().mapToInt(Integer::intValue).toArray();
+        if (m == null || topK.length != m.scales()) {
+            topK = null;
+        }
+        GenerationRequest r = new GenerationRequest(List.of(entry.prompt()), List.of(entry.seed()), entry.cfg(), topK,
+                entry.topP(), entry.moreSmooth(), entry.discreteOnly(), false, p.previewModeProperty().get(), null);
+        create.queue().enqueue(List.of(r), 0);
+    }
+
+    /** Shows the saved image of {@code entry} on the canvas. */
+    public void open(HistoryEntry entry) {
+        if (entry.imageFile() == null) {
+            errors.show(dev.hartstudio.ui.common.UserMessage.info("This generation was not saved as an image."));
+            return;
+        }
+        Path file = Path.of(entry.imageFile());
+        runner.submit(() -> {
+            BufferedImage img = ImageIO.read(file.toFile());
+            if (img == null) {
+                throw new java.io.IOException(file + " is not an image any more.");
+            }
+            return RgbImage.of(img);
+        }, img -> create.showImage(img, "From history · seed " + entry.seed() + " · " + file.getFileName()),
+                e -> errors.report("The image could not be opened.", e));
+    }
+
+    /** Removes {@code entry} from the history (its PNG in the output folder stays). */
+    public void delete(HistoryEntry entry) {
+        entries.remove(entry);
+        runner.submit(() -> store.delete(entry.id()), ok -> { },
+                e -> errors.report("The history entry could not be deleted.", e));
+    }
+
+    /** The recallable parameters of {@code entry}. */
+    public static GenerationParameters parameters(HistoryEntry e) {
+        return new GenerationParameters(e.prompt(), e.seed(), e.cfg(), e.topK(), e.topP(), e.moreSmooth(),
+                e.discreteOnly());
+    }
+
+    private static boolean matches(HistoryEntry e, String query) {
+        String hay = (e.prompt() + " " + e.seed() + " " + e.bundleName()).toLowerCase(Locale.ROOT);
+        for (String word : query.split("\\s+")) {
+            if (!hay.contains(word)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
