@@ -1,0 +1,65 @@
+package dev.hartstudio.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hartstudio.ui.create.TimelineStrip;
+import dev.hartstudio.ui.engine.EngineModel;
+import dev.hartstudio.ui.engine.HartStudioEngine;
+import dev.hartstudio.ui.engine.ModelInfo;
+import dev.hartstudio.ui.queue.GenerationJob;
+import dev.hartstudio.ui.testing.StudioFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The studio over the real engine and the tiny random bundle: one generation end to end. */
+@ExtendWith(ApplicationExtension.class)
+class RealEngineFxTest {
+
+    static final Path BUNDLE = Path.of("src/test/resources/bundles/tiny-random");
+
+    @TempDir
+    static Path data;
+
+    private StudioFixture studio;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        studio = StudioFixture.show(stage, Files.createTempDirectory(data, "home"), HartStudioEngine::open,
+                BUNDLE.toAbsolutePath());
+    }
+
+    @AfterEach
+    void tearDown() {
+        studio.close();
+    }
+
+    @Test
+    void tinyRandomBundleGeneratesWithEveryStageStreamed(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
+                () -> studio.vm.engine().getState() == EngineModel.State.READY);
+        ModelInfo model = studio.vm.engine().getModel();
+        assertEquals("tiny-random-s0", model.name());
+        robot.clickOn("#prompt").write("a red apple");
+        robot.clickOn("#generate");
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> studio.vm.history().allEntries().size() == 1);
+        WaitForAsyncUtils.waitForFxEvents();
+        GenerationJob job = studio.vm.queue().jobs().get(0);
+        assertEquals(GenerationJob.State.DONE, job.getState());
+        assertEquals(model.scales() + model.diffusionSteps(), job.stages().size());
+        assertEquals(model.resolution(), job.getResult().images().get(0).width());
+        TimelineStrip timeline = robot.lookup("#timeline").queryAs(TimelineStrip.class);
+        assertEquals(model.scales() + model.diffusionSteps() + 1, timeline.filledCount());
+        assertTrue(Files.isRegularFile(job.savedImageProperty().get()));
+    }
+}
