@@ -70,6 +70,10 @@ def train_tokenizer(a) -> None:
         s = torch.load(ck, weights_only=False)
         vae.load_state_dict(s["model"]); opt.load_state_dict(s["opt"]); step = s["step"]
         print(f"resumed at step {step}")
+    elif a.init:   # continue from shipped weights (a fresh machine has no runs/ checkpoints)
+        w = torch.load(a.init, map_location="cpu", weights_only=True)
+        vae.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in w["tokenizer"].items()})
+        print(f"initialised from {a.init}")
     rng = np.random.default_rng(a.seed + step)
     photos = Photos()
     pn = cfg.transformer.patch_nums
@@ -241,6 +245,11 @@ def train_generator(a) -> None:
         s = torch.load(ck, weights_only=False)
         m.transformer.load_state_dict(s["transformer"]); m.text.load_state_dict(s["text"]); opt.load_state_dict(s["opt"]); step = s["step"]
         print(f"resumed at step {step}")
+    elif a.init:   # continue from shipped weights
+        from .finalize import load_fp16
+        w, _ = load_fp16(a.init)
+        m.transformer.load_state_dict(w.transformer.state_dict()); m.text.load_state_dict(w.text.state_dict())
+        print(f"initialised from {a.init}")
     diff = Diffusion1000()
     rng = np.random.default_rng(a.seed + 1000 + step)
     E = m.tokenizer.quantize.embedding.weight.detach()
@@ -296,12 +305,14 @@ def main(argv=None) -> int:
     t.add_argument("--minutes", type=float, default=45); t.add_argument("--steps", type=int, default=10 ** 9)
     t.add_argument("--batch", type=int, default=8); t.add_argument("--lr", type=float, default=4e-4)
     t.add_argument("--seed", type=int, default=0); t.add_argument("--threads", type=int, default=2)
+    t.add_argument("--init", type=Path, help="start from shipped weights (weights/hart-tiny.pt)")
     g = sub.add_parser("generator")
     g.add_argument("--preset", default="hart-tiny"); g.add_argument("--tokenizer", type=Path, required=True)
     g.add_argument("--out", type=Path, required=True); g.add_argument("--images", type=int, default=12000)
     g.add_argument("--minutes", type=float, default=60); g.add_argument("--steps", type=int, default=10 ** 9)
     g.add_argument("--batch", type=int, default=48); g.add_argument("--lr", type=float, default=5e-4)
     g.add_argument("--seed", type=int, default=0); g.add_argument("--threads", type=int, default=2)
+    g.add_argument("--init", type=Path, help="start from shipped weights (weights/hart-tiny.pt)")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     if a.stage == "tokenizer":

@@ -1,0 +1,53 @@
+package dev.hartstudio.cli;
+
+import static dev.hartstudio.cli.CliRun.BUNDLE;
+import static dev.hartstudio.cli.CliRun.GOLDENS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.gson.JsonParser;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar in a fresh JVM, as ./hart-studio runs it; skipped when the jar has not been built. */
+class JarLaunchTest {
+
+    static final Path JAR = Path.of("target/hart-studio.jar");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void jarGeneratesWithCudaRequestedAndSaysOnceWhyItRunsOnCpu() throws Exception {
+        assumeTrue(Files.isRegularFile(JAR), "target/hart-studio.jar is not built (mvn package)");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path trace = dir.resolve("t.json");
+        Path err = dir.resolve("err.txt");
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xss4m", "-Dai.djl.offline=true",
+                "-Dslf4j.internal.verbosity=ERROR", "-jar", JAR.toString(), "generate", "--bundle", BUNDLE.toString(),
+                "--prompt", "a red circle", "--seed", "7", "--out", dir.toString(), "--trace", trace.toString(),
+                "--provider", "cuda")
+                .redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(err.toFile());
+        pb.environment().put("DJL_OFFLINE", "true");
+        Process p = pb.start();
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the jar did not finish in 3 minutes");
+        String stderr = Files.readString(err, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), stderr);
+        assertTrue(Files.isRegularFile(dir.resolve("7.png")));
+        assertEquals(JsonParser.parseString(Files.readString(GOLDENS.resolve("s7_cfg4.5.trace.json"))).getAsJsonObject().get("tokens"),
+                JsonParser.parseString(Files.readString(trace)).getAsJsonObject().get("tokens"));
+        List<String> fallback = stderr.lines().filter(l -> l.startsWith("Running on CPU: ")).toList();
+        assertTrue(fallback.size() <= 1, stderr);
+        boolean nvidia = Files.exists(Path.of("/dev/nvidiactl")) || Files.exists(Path.of("/proc/driver/nvidia/version"));
+        if (!nvidia) {
+            assertEquals(1, fallback.size(), "no GPU here: one line says why it runs on the CPU\n" + stderr);
+        }
+    }
+}
