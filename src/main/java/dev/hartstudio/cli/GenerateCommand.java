@@ -230,7 +230,7 @@ final class GenerateCommand {
                     if (job.trace() != null) {
                         OutputFolder.writeText(job.trace(), tr.single(b).toJson());
                     }
-                    OutputFolder.writePng(job.png(), result.images().get(b));
+                    OutputFolder.writeGenerated(job.png(), result, b, engine.bundle(), engine.provider().actual().toString());
                     written++;
                     names.add(job.png().getFileName().toString());
                     progress.println(out, job.png().toString());
@@ -242,7 +242,7 @@ final class GenerateCommand {
             progress.finish();
         }
         double seconds = (clock.getAsLong() - start) / 1e9;
-        err.printf(Locale.ROOT, "Generated %d image%s in %.1f s (%.2f s/image) into %s%s%n", written,
+        err.printf(Locale.ROOT, "Generated %d image%s in %.2f s (%.2f s/image) into %s%s%n", written,
                 written == 1 ? "" : "s", seconds, seconds / Math.max(1, written), folder.path(),
                 trace != null ? "; trace " + trace : "");
         return 0;

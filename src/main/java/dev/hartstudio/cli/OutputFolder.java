@@ -1,7 +1,12 @@
 package dev.hartstudio.cli;
 
+import dev.hartstudio.bundle.Bundle;
+import dev.hartstudio.engine.HartEngine;
+import dev.hartstudio.engine.generate.GenerationResult;
 import dev.hartstudio.engine.generate.RgbImage;
-import dev.hartstudio.persistence.settings.AtomicFiles;
+import dev.hartstudio.persistence.png.AtomicWrite;
+import dev.hartstudio.persistence.png.GenerationMetadata;
+import dev.hartstudio.persistence.png.PngMetadata;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +19,9 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
 /**
- * The folder a command writes into. Every file is written whole or not at all (a sibling temp file
- * moved into place), so a full disk or a killed run never leaves a truncated PNG that a resumed run
- * would mistake for a finished one.
+ * The folder a command writes into. Every file is written whole or not at all ({@link AtomicWrite}:
+ * a hidden sibling temp file, synced, then moved into place), so a full disk or a killed run never
+ * leaves a truncated PNG that a resumed run would mistake for a finished one.
  */
 final class OutputFolder {
 
@@ -58,7 +63,7 @@ final class OutputFolder {
         return folder.resolve(name);
     }
 
-    /** Writes {@code image} as a PNG to {@code target}, atomically. */
+    /** Writes {@code image} as a plain PNG to {@code target}, atomically. */
     static void writePng(Path target, RgbImage image) throws WriteException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(image.width() * image.height() * 3 / 2 + 1024);
         try {
@@ -71,16 +76,49 @@ final class OutputFolder {
         write(target, bytes.toByteArray());
     }
 
+    /**
+     * Writes image {@code index} of {@code result} as a PNG that carries its parameters (the A1111
+     * {@code parameters} text and the full JSON of {@link PngMetadata}), atomically.
+     */
+    static void writeGenerated(Path target, GenerationResult result, int index, Bundle bundle, String provider)
+            throws WriteException {
+        GenerationMetadata metadata = GenerationMetadata.of(result, index, bundle, provider, HartEngine.ortVersion(),
+                appVersion());
+        try {
+            createParent(target);
+            PngMetadata.write(target, result.images().get(index), metadata);
+        } catch (IOException e) {
+            throw new WriteException(e.getMessage(), e);
+        }
+    }
+
     static void writeText(Path target, String text) throws WriteException {
         write(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void write(Path target, byte[] bytes) throws WriteException {
         try {
-            AtomicFiles.write(target, bytes);
+            createParent(target);
+            AtomicWrite.write(target, bytes);
         } catch (IOException e) {
-            throw new WriteException("Could not write " + target + ": " + reason(e) + " (nothing partial was left).", e);
+            throw new WriteException(e.getMessage(), e);
         }
+    }
+
+    private static void createParent(Path target) throws WriteException {
+        Path parent = target.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new WriteException("Could not save " + target + ": cannot create the folder " + parent + " ("
+                    + reason(e) + ").", e);
+        }
+    }
+
+    /** The app version recorded in PNG metadata: the jar's, or "dev" when run from classes. */
+    static String appVersion() {
+        String v = OutputFolder.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 
     /** The operating system's reason ("No space left on device") without the path repeated. */

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
+import dev.hartstudio.persistence.png.GenerationMetadata;
+import dev.hartstudio.persistence.png.PngMetadata;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +61,12 @@ class CliGenerateTest {
         assertEquals(golden, mine, "every field of the trace matches hart_export sample --trace");
         Path png = dir.resolve("out/7.png");
         assertEquals(128, ImageIO.read(png.toFile()).getWidth());
+        GenerationMetadata meta = (GenerationMetadata) PngMetadata.read(png);
+        assertEquals("a red circle", meta.prompt());
+        assertEquals(7, meta.seed());
+        assertEquals(4.5, meta.cfg());
+        assertEquals("tiny-random-s0", meta.bundleName());
+        assertTrue(PngMetadata.readTexts(png).get(PngMetadata.PARAMETERS).contains("Seed: 7"));
         assertEquals(png.toString(), r.out().strip());
     }
 
@@ -226,7 +234,9 @@ class CliGenerateTest {
         CliRun r = CliRun.of("generate", "--bundle", BUNDLE.toString(), "--prompt", "a red circle", "--seed", "7",
                 "--discrete-only", "--out", out.toString(), "--provider", "cpu");
         assertEquals(Cli.FAILED, r.status(), r.both());
-        assertTrue(r.err().contains("Could not write " + out.resolve("7.png") + ": "), r.err());
+        assertTrue(r.err().contains("Could not save " + out.resolve("7.png") + ": a folder of that name is in the way."),
+                r.err());
+        assertEquals(1, r.err().lines().filter(l -> l.startsWith("Could not")).count(), r.err());
         try (Stream<Path> files = Files.list(out)) {
             assertEquals(List.of("7.png"), files.map(p -> p.getFileName().toString()).collect(Collectors.toList()),
                     "no temp file left behind");
