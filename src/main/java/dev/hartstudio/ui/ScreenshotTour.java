@@ -76,11 +76,69 @@ final class ScreenshotTour {
             shoot("04-create-dark.png");
             vm.settings().toggleTheme();
         });
+        step("reconstruct", () -> true, () -> {
+            view.show(StudioView.Page.RECONSTRUCT);
+            vm.reconstruct().open(demoPicture());
+        });
+        step("reconstructed", () -> vm.reconstruct().stateProperty().get()
+                == dev.hartstudio.ui.reconstruct.ReconstructViewModel.State.READY, () -> {
+            vm.reconstruct().stepProperty().set(4);
+            vm.reconstruct().showTokensProperty().set(true);
+        });
+        step("settle", settle(500), () -> shoot("05-reconstruct-tokens.png"));
+        step("wipe", () -> true, () -> {
+            vm.reconstruct().showTokensProperty().set(false);
+            vm.reconstruct().wipeModeProperty().set(true);
+            vm.reconstruct().wipeLeftProperty().set(dev.hartstudio.ui.reconstruct.ReconstructViewModel.Layer.ORIGINAL);
+            vm.reconstruct().wipeRightProperty().set(dev.hartstudio.ui.reconstruct.ReconstructViewModel.Layer.DISCRETE);
+            vm.reconstruct().wipeProperty().set(0.45);
+        });
+        step("settle", settle(400), () -> shoot("06-reconstruct-wipe.png"));
+        step("error", () -> true, () -> {
+            vm.reconstruct().wipeModeProperty().set(false);
+            vm.reconstruct().showErrorProperty().set(true);
+            vm.reconstruct().stepProperty().set(7);
+        });
+        step("settle", settle(400), () -> shoot("07-reconstruct-error.png"));
         step("done", settle(300), Platform::exit);
         ticker = new Timeline(new KeyFrame(Duration.millis(100), e -> tick()));
         ticker.setCycleCount(Timeline.INDEFINITE);
         waitingSince = System.currentTimeMillis();
         ticker.play();
+    }
+
+    /** A 640×400 landscape (sky, sun, hills, a tree) drawn with Java 2D: a non-square demo input. */
+    private Path demoPicture() {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(640, 400,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setPaint(new java.awt.GradientPaint(0, 0, new java.awt.Color(70, 130, 225), 0, 260,
+                new java.awt.Color(255, 214, 170)));
+        g.fillRect(0, 0, 640, 400);
+        g.setColor(new java.awt.Color(255, 196, 50));
+        g.fillOval(420, 60, 90, 90);
+        g.setColor(new java.awt.Color(96, 120, 170));
+        g.fillPolygon(new int[] {0, 170, 330, 480, 640, 640, 0}, new int[] {260, 120, 240, 150, 250, 400, 400}, 7);
+        g.setColor(new java.awt.Color(60, 140, 70));
+        g.fillOval(-200, 250, 700, 300);
+        g.setColor(new java.awt.Color(40, 110, 55));
+        g.fillOval(300, 280, 600, 260);
+        g.setColor(new java.awt.Color(110, 70, 40));
+        g.fillRect(180, 230, 14, 70);
+        g.setColor(new java.awt.Color(30, 100, 45));
+        g.fillOval(150, 170, 75, 80);
+        g.setColor(java.awt.Color.WHITE);
+        g.fillOval(80, 60, 90, 30);
+        g.fillOval(120, 45, 80, 40);
+        g.dispose();
+        Path file = out.resolve("demo-input-landscape.png");
+        try {
+            ImageIO.write(img, "png", file.toFile());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return file;
     }
 
     private boolean latestDone() {

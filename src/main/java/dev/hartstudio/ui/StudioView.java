@@ -9,6 +9,7 @@ import dev.hartstudio.ui.create.PreviewPane;
 import dev.hartstudio.ui.engine.EngineModel;
 import dev.hartstudio.ui.engine.ModelInfo;
 import dev.hartstudio.ui.history.HistoryView;
+import dev.hartstudio.ui.reconstruct.ReconstructView;
 import dev.hartstudio.ui.settings.SettingsDialog;
 import java.util.EnumMap;
 import java.util.Map;
@@ -87,6 +88,7 @@ public final class StudioView extends BorderPane {
             }
         });
         pages.put(Page.CREATE, create);
+        pages.put(Page.RECONSTRUCT, new ReconstructView(vm.reconstruct()));
         for (Page p : Page.values()) {
             pages.putIfAbsent(p, placeholder(p));
         }

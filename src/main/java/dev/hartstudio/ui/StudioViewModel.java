@@ -18,6 +18,7 @@ import dev.hartstudio.ui.history.HistoryViewModel;
 import dev.hartstudio.ui.history.ResultSaver;
 import dev.hartstudio.ui.queue.GenerationJob;
 import dev.hartstudio.ui.queue.GenerationQueue;
+import dev.hartstudio.ui.reconstruct.ReconstructViewModel;
 import dev.hartstudio.ui.settings.SettingsViewModel;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,6 +46,7 @@ public final class StudioViewModel {
     private final ModelPickerViewModel picker;
     private final StatusViewModel status;
     private final ResultSaver saver;
+    private final ReconstructViewModel reconstruct;
     private final String settingsProblem;
 
     public StudioViewModel(Services services) {
@@ -68,6 +70,7 @@ public final class StudioViewModel {
         status = new StatusViewModel(engine, queue, () -> Runtime.getRuntime().totalMemory()
                 - Runtime.getRuntime().freeMemory(), () -> Runtime.getRuntime().maxMemory());
         saver = new ResultSaver(services.clock());
+        reconstruct = new ReconstructViewModel(runner, engine, errors);
         queue.onFinished(this::keep);
         queue.onFailure((job, e) -> errors.report("The generation failed.", e));
     }
@@ -100,6 +103,10 @@ public final class StudioViewModel {
 
     public ModelPickerViewModel picker() {
         return picker;
+    }
+
+    public ReconstructViewModel reconstruct() {
+        return reconstruct;
     }
 
     public StatusViewModel status() {

@@ -63,7 +63,11 @@ public enum Icon {
     LAYERS(MaterialDesignL.LAYERS_TRIPLE),
     ANIMATION(MaterialDesignM.MOTION_PLAY_OUTLINE),
     CHART(MaterialDesignC.CHART_BAR),
-    TUNE(MaterialDesignT.TUNE_VARIANT);
+    TUNE(MaterialDesignT.TUNE_VARIANT),
+    PREVIOUS(MaterialDesignC.CHEVRON_LEFT),
+    NEXT(MaterialDesignC.CHEVRON_RIGHT),
+    REFRESH(MaterialDesignR.REFRESH),
+    DRAG(MaterialDesignD.DRAG);
 
     private final Ikon ikon;
 

@@ -1,22 +1,38 @@
 package dev.hartstudio.ui.history;
 
 import dev.hartstudio.bundle.Bundle;
+import dev.hartstudio.engine.HartEngine;
 import dev.hartstudio.engine.generate.GenerationResult;
+import dev.hartstudio.persistence.png.GenerationMetadata;
+import dev.hartstudio.persistence.png.PngMetadata;
 import dev.hartstudio.ui.engine.ModelInfo;
 import java.io.IOException;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
-/** Writes a generated image as PNG; the one place that knows the PNG metadata format's API. */
+/** Writes a generated image as PNG with its parameters (A1111 text and the full JSON). */
 final class PngOutput {
 
     private PngOutput() {
     }
 
+    /** The app version recorded in the metadata. */
+    static String appVersion() {
+        String v = PngOutput.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
     static void write(Path file, GenerationResult result, int index, ModelInfo model, Bundle bundle)
             throws IOException {
-        if (!ImageIO.write(result.images().get(index).toBufferedImage(), "png", file.toFile())) {
-            throw new IOException("No PNG writer is available.");
+        if (bundle == null) {
+            // Engines without a bundle (scripted test engines): the image alone.
+            if (!ImageIO.write(result.images().get(index).toBufferedImage(), "png", file.toFile())) {
+                throw new IOException("No PNG writer is available.");
+            }
+            return;
         }
+        GenerationMetadata metadata = GenerationMetadata.of(result, index, bundle, model.provider(),
+                HartEngine.ortVersion(), appVersion());
+        PngMetadata.write(file, result.images().get(index), metadata);
     }
 }
