@@ -80,18 +80,19 @@ def run(checkpoint: Path, like: Path, n: int, warmup: int, batch: int, threads: 
             continue
         totals.append(total)
         prev = t1
-        rec = {"text": t_text + be.t.get("condition", 0.0)}
+        rec = {"text_encoding": t_text + be.t.get("condition", 0.0)}
         for kind, k, t in marks:
-            key = f"scale_{k}" if kind == "scale" else ("decode" if kind == "done" else f"diffusion_{7 - k}")
+            key = f"scale_{k + 1}" if kind == "scale" else ("decode" if kind == "done" else f"diffusion_step_{8 - k}")
             rec[key] = t - prev
             prev = t
+        rec["total"] = total
         for k, v in rec.items():
             stages.setdefault(k, []).append(v)
     med = lambda v: statistics.median(v)
     p90 = lambda v: float(np.percentile(v, 90))
-    return {"implementation": "pytorch-reference", "threads": threads, "batch": batch, "n": n,
-            "total_median_s": med(totals), "total_p90_s": p90(totals), "images_per_s": batch / med(totals),
-            "stages_median_s": {k: med(v) for k, v in stages.items()}}
+    return {"implementation": "pytorch-reference", "torch_version": torch.__version__, "threads": threads,
+            "batch": batch, "n": n, "images_per_second": batch / med(totals),
+            "stages_ms": {k: {"median": med(v) * 1e3, "p90": p90(v) * 1e3} for k, v in stages.items()}}
 
 
 def main(argv=None) -> int:
