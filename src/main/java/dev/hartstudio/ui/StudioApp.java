@@ -2,6 +2,7 @@ package dev.hartstudio.ui;
 
 import dev.hartstudio.persistence.settings.DataFolder;
 import dev.hartstudio.persistence.settings.Settings;
+import dev.hartstudio.ui.common.AwtDesktopActions;
 import dev.hartstudio.ui.common.FxTaskRunner;
 import dev.hartstudio.ui.engine.BundleLocator;
 import dev.hartstudio.ui.engine.HartStudioEngine;
@@ -32,7 +33,7 @@ public final class StudioApp extends Application {
         BundleLocator locator = new BundleLocator(Path.of("").toAbsolutePath(), BundleLocator.applicationFolder(),
                 data.resolve("bundles"));
         vm = new StudioViewModel(new StudioViewModel.Services(runner, HartStudioEngine::open, data, locator,
-                Clock.systemDefaultZone(), random::nextLong));
+                Clock.systemDefaultZone(), random::nextLong, new AwtDesktopActions()));
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
             if (javafx.application.Platform.isFxApplicationThread()) {
                 vm.errors().report("Something went wrong.", e);

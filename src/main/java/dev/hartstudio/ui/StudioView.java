@@ -9,6 +9,8 @@ import dev.hartstudio.ui.create.PreviewPane;
 import dev.hartstudio.ui.engine.EngineModel;
 import dev.hartstudio.ui.engine.ModelInfo;
 import dev.hartstudio.ui.history.HistoryView;
+import dev.hartstudio.ui.queue.QueueView;
+import dev.hartstudio.ui.gallery.GalleryView;
 import dev.hartstudio.ui.reconstruct.ReconstructView;
 import dev.hartstudio.ui.settings.SettingsDialog;
 import java.util.EnumMap;
@@ -25,6 +27,9 @@ import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.Region;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
@@ -66,13 +71,11 @@ public final class StudioView extends BorderPane {
     public StudioView(StudioViewModel vm) {
         this.vm = vm;
         getStyleClass().add("studio");
-        MenuButton export = new MenuButton(null, Icon.EXPORT.node());
-        export.setId("exportMenu");
-        export.getStyleClass().add("flat");
+        MenuButton export = exportMenu();
         preview = new PreviewPane(vm.create(), export);
         ParametersView params = new ParametersView(vm.create(), vm.picker());
         HistoryView history = new HistoryView(vm.history());
-        SplitPane create = new SplitPane(params, centre(preview), history);
+        SplitPane create = new SplitPane(params, new VBox(metadataBar(), grow(centre(preview))), history);
         create.setOrientation(Orientation.HORIZONTAL);
         create.setDividerPositions(0.24, 0.78);
         SplitPane.setResizableWithParent(params, false);
@@ -89,6 +92,8 @@ public final class StudioView extends BorderPane {
         });
         pages.put(Page.CREATE, create);
         pages.put(Page.RECONSTRUCT, new ReconstructView(vm.reconstruct()));
+        pages.put(Page.QUEUE, new QueueView(vm.queuePage()));
+        pages.put(Page.GALLERY, new GalleryView(vm.gallery()));
         for (Page p : Page.values()) {
             pages.putIfAbsent(p, placeholder(p));
         }
@@ -96,9 +101,92 @@ public final class StudioView extends BorderPane {
         setCenter(content);
         setBottom(statusBar());
         show(Page.CREATE);
+        setOnDragOver(e -> {
+            if (e.getDragboard().hasFiles()) {
+                e.acceptTransferModes(TransferMode.COPY);
+                e.consume();
+            }
+        });
+        setOnDragDropped(e -> {
+            if (e.getDragboard().hasFiles() && !e.getDragboard().getFiles().isEmpty()) {
+                dropped(e.getDragboard().getFiles().get(0).toPath());
+                e.setDropCompleted(true);
+                e.consume();
+            }
+        });
         memoryTimer = new Timeline(new KeyFrame(Duration.seconds(2), e -> vm.status().refreshMemory()));
         memoryTimer.setCycleCount(Timeline.INDEFINITE);
         memoryTimer.play();
+    }
+
+    /**
+     * A file dropped outside the reconstruction viewer: a PNG restores its parameters (shown on the
+     * create page for recall), any other image opens in the reconstruction viewer.
+     */
+    public void dropped(java.nio.file.Path file) {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (name.endsWith(".png")) {
+            show(Page.CREATE);
+            vm.metadataDrop().read(file);
+        } else {
+            show(Page.RECONSTRUCT);
+            vm.reconstruct().open(file);
+        }
+    }
+
+    private static Node grow(Node n) {
+        VBox.setVgrow(n, Priority.ALWAYS);
+        return n;
+    }
+
+    private Node metadataBar() {
+        Label text = new Label();
+        text.setId("metadataSummary");
+        text.textProperty().bind(vm.metadataDrop().summaryBinding());
+        text.setMinWidth(0);
+        HBox.setHgrow(text, Priority.ALWAYS);
+        Button all = Fields.button(Icon.RECALL, "Recall all", vm.metadataDrop()::recallAll);
+        all.setId("metadataRecallAll");
+        Button butSeed = Fields.button(Icon.DICE, "Recall all but seed", vm.metadataDrop()::recallAllButSeed);
+        butSeed.setId("metadataRecallButSeed");
+        Button close = Fields.iconButton(Icon.CLOSE, "Dismiss", vm.metadataDrop()::dismiss);
+        HBox bar = new HBox(8, Icon.IMPORT.node(), text, all, butSeed, close);
+        bar.setId("metadataBar");
+        bar.getStyleClass().addAll("banner", "info");
+        bar.visibleProperty().bind(vm.metadataDrop().foundProperty().isNotNull());
+        bar.managedProperty().bind(bar.visibleProperty());
+        return bar;
+    }
+
+    private MenuButton exportMenu() {
+        MenuButton export = new MenuButton("Export", Icon.EXPORT.node());
+        export.setId("exportMenu");
+        export.getStyleClass().add("flat");
+        export.setMinWidth(Region.USE_PREF_SIZE);
+        MenuItem sheet = new MenuItem("Contact sheet (PNG)…", Icon.GALLERY.node());
+        sheet.setOnAction(e -> chooseExport("Save the contact sheet", "-sheet.png", "PNG image", "*.png")
+                .ifPresent(vm.export()::exportContactSheet));
+        MenuItem gif = new MenuItem("Animated GIF…", Icon.ANIMATION.node());
+        gif.setOnAction(e -> chooseExport("Save the animation", "-sequence.gif", "GIF animation", "*.gif")
+                .ifPresent(vm.export()::exportGif));
+        export.getItems().addAll(sheet, gif);
+        export.disableProperty().bind(vm.export().availableBinding().not());
+        export.setTooltip(new javafx.scene.control.Tooltip("Export the coarse-to-fine sequence"));
+        return export;
+    }
+
+    private java.util.Optional<java.nio.file.Path> chooseExport(String title, String suffix, String kind,
+            String pattern) {
+        javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+        chooser.setTitle(title);
+        chooser.setInitialFileName(vm.export().suggestedName(suffix));
+        java.nio.file.Path folder = vm.export().suggestedFolder();
+        if (folder != null && java.nio.file.Files.isDirectory(folder)) {
+            chooser.setInitialDirectory(folder.toFile());
+        }
+        chooser.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter(kind, pattern));
+        java.io.File f = chooser.showSaveDialog(getScene().getWindow());
+        return java.util.Optional.ofNullable(f).map(java.io.File::toPath);
     }
 
     /** Installs a page built elsewhere (part 2 views). */
@@ -113,6 +201,9 @@ public final class StudioView extends BorderPane {
     public void show(Page page) {
         navButtons.get(page).setSelected(true);
         content.getChildren().setAll(pages.get(page));
+        if (page == Page.GALLERY) {
+            vm.gallery().refresh();
+        }
     }
 
     public PreviewPane preview() {

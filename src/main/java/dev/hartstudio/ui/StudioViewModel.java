@@ -4,10 +4,14 @@ import dev.hartstudio.engine.generate.PreviewMode;
 import dev.hartstudio.persistence.history.HistoryStore;
 import dev.hartstudio.persistence.settings.Settings;
 import dev.hartstudio.persistence.settings.SettingsStore;
+import dev.hartstudio.ui.common.DesktopActions;
 import dev.hartstudio.ui.common.ErrorReporter;
 import dev.hartstudio.ui.common.TaskRunner;
 import dev.hartstudio.ui.common.UserMessage;
 import dev.hartstudio.ui.create.CreateViewModel;
+import dev.hartstudio.ui.create.ExportViewModel;
+import dev.hartstudio.ui.create.MetadataDropViewModel;
+import dev.hartstudio.ui.gallery.GalleryViewModel;
 import dev.hartstudio.ui.create.ParametersViewModel;
 import dev.hartstudio.ui.engine.BundleLocator;
 import dev.hartstudio.ui.engine.EngineModel;
@@ -18,6 +22,7 @@ import dev.hartstudio.ui.history.HistoryViewModel;
 import dev.hartstudio.ui.history.ResultSaver;
 import dev.hartstudio.ui.queue.GenerationJob;
 import dev.hartstudio.ui.queue.GenerationQueue;
+import dev.hartstudio.ui.queue.QueueViewModel;
 import dev.hartstudio.ui.reconstruct.ReconstructViewModel;
 import dev.hartstudio.ui.settings.SettingsViewModel;
 import java.nio.file.Path;
@@ -32,7 +37,7 @@ public final class StudioViewModel {
 
     /** What the studio is built from; tests pass a synchronous runner and a scripted engine. */
     public record Services(TaskRunner runner, EngineOpener opener, Path dataFolder, BundleLocator locator,
-                           Clock clock, LongSupplier random) {
+                           Clock clock, LongSupplier random, DesktopActions desktop) {
     }
 
     private final Services services;
@@ -47,6 +52,10 @@ public final class StudioViewModel {
     private final StatusViewModel status;
     private final ResultSaver saver;
     private final ReconstructViewModel reconstruct;
+    private final QueueViewModel queuePage;
+    private final GalleryViewModel gallery;
+    private final MetadataDropViewModel metadataDrop;
+    private final ExportViewModel export;
     private final String settingsProblem;
 
     public StudioViewModel(Services services) {
@@ -71,6 +80,12 @@ public final class StudioViewModel {
                 - Runtime.getRuntime().freeMemory(), () -> Runtime.getRuntime().maxMemory());
         saver = new ResultSaver(services.clock());
         reconstruct = new ReconstructViewModel(runner, engine, errors);
+        queuePage = new QueueViewModel(queue, parameters);
+        gallery = new GalleryViewModel(runner, errors, services.desktop(), () -> settings.outputFolderBinding().get(),
+                create);
+        settings.outputFolderBinding().addListener((o, a, f) -> gallery.refresh());
+        metadataDrop = new MetadataDropViewModel(runner, errors, parameters);
+        export = new ExportViewModel(create, runner, errors);
         queue.onFinished(this::keep);
         queue.onFailure((job, e) -> errors.report("The generation failed.", e));
     }
@@ -109,6 +124,22 @@ public final class StudioViewModel {
         return reconstruct;
     }
 
+    public QueueViewModel queuePage() {
+        return queuePage;
+    }
+
+    public GalleryViewModel gallery() {
+        return gallery;
+    }
+
+    public MetadataDropViewModel metadataDrop() {
+        return metadataDrop;
+    }
+
+    public ExportViewModel export() {
+        return export;
+    }
+
     public StatusViewModel status() {
         return status;
     }
@@ -125,6 +156,7 @@ public final class StudioViewModel {
             errors.show(new UserMessage(UserMessage.Severity.WARNING, settingsProblem, ""));
         }
         history.load();
+        gallery.refresh();
         picker.startup();
     }
 
@@ -143,6 +175,7 @@ public final class StudioViewModel {
         services.runner().submit(() -> saver.save(result, model, job.branchFromScale(), bundle, folder), saved -> {
             job.setSavedImage(saved.file());
             history.add(saved.entry(), saved.image());
+            gallery.refresh();
         }, e -> errors.report("The image could not be saved to " + folder + ".", e));
     }
 }

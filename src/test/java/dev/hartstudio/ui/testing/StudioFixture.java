@@ -43,7 +43,7 @@ public final class StudioFixture {
         TaskRunner r = runner;
         BundleLocator locator = new BundleLocator(dataFolder.resolve("nowhere"), null, dataFolder.resolve("bundles"));
         StudioViewModel vm = new StudioViewModel(new StudioViewModel.Services(r, opener, dataFolder, locator,
-                Clock.systemUTC(), seeds::incrementAndGet));
+                Clock.systemUTC(), seeds::incrementAndGet, new FakeDesktop()));
         StudioView view = new StudioView(vm);
         stage.setScene(view.createScene(1280, 800));
         stage.show();
