@@ -120,12 +120,12 @@ public final class StudioView extends BorderPane {
     }
 
     /**
-     * A file dropped outside the reconstruction viewer: a PNG restores its parameters (shown on the
-     * create page for recall), any other image opens in the reconstruction viewer.
+     * A file dropped on the window: on the reconstruction page, or when it is not a PNG, it is
+     * reconstructed; elsewhere a PNG restores its parameters (offered on the create page for recall).
      */
     public void dropped(java.nio.file.Path file) {
         String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        if (name.endsWith(".png")) {
+        if (name.endsWith(".png") && !navButtons.get(Page.RECONSTRUCT).isSelected()) {
             show(Page.CREATE);
             vm.metadataDrop().read(file);
         } else {

@@ -148,12 +148,13 @@ public final class ReconstructView extends BorderPane {
         slider.setMinorTickCount(0);
         slider.setSnapToTicks(true);
         slider.setShowTickMarks(true);
-        slider.valueProperty().addListener((o, a, v) -> vm.stepProperty().set((int) Math.round(v.doubleValue())));
-        vm.stepProperty().addListener((o, a, v) -> slider.setValue(v.intValue()));
-        vm.resultProperty().addListener((o, a, r) -> {
-            slider.setMax(Math.max(1, vm.steps() - 1));
-            slider.setValue(vm.stepProperty().get());
+        slider.valueProperty().addListener((o, a, v) -> {
+            if (vm.resultProperty().get() != null) {
+                vm.stepProperty().set((int) Math.round(v.doubleValue()));
+            }
         });
+        vm.resultProperty().addListener((o, a, r) -> slider.setMax(Math.max(1, vm.steps() - 1)));
+        vm.stepProperty().addListener((o, a, v) -> slider.setValue(v.intValue()));
         HBox.setHgrow(slider, Priority.ALWAYS);
         Button prev = Fields.iconButton(Icon.PREVIOUS, "Previous step", vm::previousStep);
         prev.setId("stepPrevious");

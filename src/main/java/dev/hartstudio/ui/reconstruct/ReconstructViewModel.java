@@ -242,8 +242,8 @@ public final class ReconstructViewModel {
                 return;
             }
             fitDescription.set(loaded.description());
-            step.set(loaded.result().patchNums().length - 1);
             result.set(loaded.result());
+            step.set(loaded.result().patchNums().length - 1);
             state.set(State.READY);
             statusText.set(image.getFileName().toString());
         }, failure -> {
