@@ -81,8 +81,11 @@ public final class HartEngine implements AutoCloseable {
 
     /** ONNX Runtime's version string. */
     public static String ortVersion() {
-        return ai.onnxruntime.OrtEnvironment.class.getPackage().getImplementationVersion() != null
-                ? ai.onnxruntime.OrtEnvironment.class.getPackage().getImplementationVersion() : "unknown";
+        try {
+            return Ort.environment().getVersion();
+        } catch (EngineException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /**
