@@ -100,7 +100,32 @@ final class ScreenshotTour {
             vm.reconstruct().stepProperty().set(7);
         });
         step("settle", settle(400), () -> shoot("07-reconstruct-error.png"));
-        step("done", settle(300), Platform::exit);
+        step("queue", () -> true, () -> {
+            vm.reconstruct().showErrorProperty().set(false);
+            vm.create().parameters().seedModeProperty().set(SeedMode.FIXED);
+            vm.queuePage().promptsProperty().set("a lighthouse on a cliff at dusk\na bowl of ramen, top view\n"
+                    + "a watercolor fox in the snow");
+            vm.queuePage().seedFromProperty().set("100");
+            vm.queuePage().seedToProperty().set("102");
+            view.show(StudioView.Page.QUEUE);
+            vm.queuePage().enqueuePlan();
+        });
+        step("queue running", () -> {
+            GenerationJob r = vm.queue().getRunning();
+            return r != null && r.id() >= 3 && r.stages().size() >= 4;
+        }, () -> shoot("08-queue.png"));
+        step("queue done", () -> vm.queue().getRunning() == null && vm.queue().waitingProperty().get() == 0
+                && vm.history().allEntries().size() >= 10, () -> view.show(StudioView.Page.GALLERY));
+        step("gallery", () -> vm.gallery().visibleItems().size() >= 10, () ->
+                vm.gallery().selectedProperty().set(vm.gallery().visibleItems().get(1)));
+        step("settle", settle(1500), () -> shoot("09-gallery.png"));
+        step("export", () -> true, () -> {
+            view.show(StudioView.Page.CREATE);
+            vm.create().show(vm.queue().jobs().get(0));
+            vm.export().exportContactSheet(out.resolve("10-contact-sheet.png"));
+            vm.export().exportGif(out.resolve("11-sequence.gif"));
+        });
+        step("done", settle(1500), Platform::exit);
         ticker = new Timeline(new KeyFrame(Duration.millis(100), e -> tick()));
         ticker.setCycleCount(Timeline.INDEFINITE);
         waitingSince = System.currentTimeMillis();

@@ -32,6 +32,13 @@ public final class GalleryView extends VBox {
     private static final double CELL = 172;
 
     private final GalleryViewModel vm;
+    // Thumbnails by file and modification time, so a refresh of the folder does not decode again.
+    private final java.util.Map<String, Image> thumbnails = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Image> eldest) {
+            return size() > 400;
+        }
+    };
 
     public GalleryView(GalleryViewModel vm) {
         this.vm = vm;
@@ -54,7 +61,7 @@ public final class GalleryView extends VBox {
         GridView<GalleryItem> grid = new GridView<>(vm.visibleItems());
         grid.setId("galleryGrid");
         grid.setCellWidth(CELL);
-        grid.setCellHeight(CELL + 40);
+        grid.setCellHeight(CELL + 44);
         grid.setHorizontalCellSpacing(10);
         grid.setVerticalCellSpacing(10);
         grid.setCellFactory(g -> new ItemCell());
@@ -95,6 +102,11 @@ public final class GalleryView extends VBox {
         return b;
     }
 
+    private Image thumbnail(GalleryItem item) {
+        return thumbnails.computeIfAbsent(item.file() + "@" + item.modified(),
+                k -> new Image(item.file().toUri().toString(), CELL - 14, CELL - 14, true, true, false));
+    }
+
     private void copy(GalleryItem item) {
         ClipboardContent c = new ClipboardContent();
         c.putImage(new Image(item.file().toUri().toString()));
@@ -117,6 +129,7 @@ public final class GalleryView extends VBox {
     private final class ItemCell extends GridCell<GalleryItem> {
         private final ImageView view = new ImageView();
         private final Label title = new Label();
+        private final Label meta = new Label();
         private final VBox box;
 
         ItemCell() {
@@ -126,7 +139,8 @@ public final class GalleryView extends VBox {
             title.setMaxWidth(CELL - 14);
             StackPane frame = new StackPane(view);
             frame.setPrefSize(CELL - 14, CELL - 14);
-            box = new VBox(frame, title);
+            meta.getStyleClass().add("history-meta");
+            box = new VBox(frame, title, meta);
             box.getStyleClass().add("gallery-cell");
             setOnMouseClicked(e -> {
                 if (getItem() == null) {
@@ -163,8 +177,10 @@ public final class GalleryView extends VBox {
                 setGraphic(null);
                 return;
             }
-            view.setImage(new Image(item.file().toUri().toString(), CELL - 14, CELL - 14, true, true, true));
+            view.setImage(thumbnail(item));
             title.setText(item.title());
+            meta.setText(item.parameters() == null ? "no parameters"
+                    : item.parameters().seed() == null ? "" : "seed " + item.parameters().seed());
             Tooltip.install(box, new Tooltip(item.title() + "\n" + item.file().getFileName()
                     + (item.parameters() != null && item.parameters().seed() != null
                     ? "\nseed " + item.parameters().seed() : "")));
@@ -174,7 +190,7 @@ public final class GalleryView extends VBox {
 
         private void restyle() {
             box.getStyleClass().remove("selected");
-            if (getItem() != null && getItem() == vm.selectedProperty().get()) {
+            if (getItem() != null && getItem().equals(vm.selectedProperty().get())) {
                 box.getStyleClass().add("selected");
             }
         }

@@ -1,0 +1,118 @@
+package dev.hartstudio.ui.history;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hartstudio.engine.ExecutionProvider;
+import dev.hartstudio.engine.generate.GenerationRequest;
+import dev.hartstudio.persistence.history.HistoryEntry;
+import dev.hartstudio.persistence.history.HistoryStore;
+import dev.hartstudio.ui.common.ErrorReporter;
+import dev.hartstudio.ui.create.CreateViewModel;
+import dev.hartstudio.ui.create.ParametersViewModel;
+import dev.hartstudio.ui.create.SeedMode;
+import dev.hartstudio.ui.engine.EngineModel;
+import dev.hartstudio.ui.queue.GenerationQueue;
+import dev.hartstudio.ui.testing.FakeEngine;
+import dev.hartstudio.ui.testing.SyncTaskRunner;
+import dev.hartstudio.ui.testing.TestImages;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HistoryViewModelTest {
+
+    @TempDir
+    Path dir;
+
+    private final FakeEngine engine = new FakeEngine();
+    private final ErrorReporter errors = new ErrorReporter(null);
+    private HistoryStore store;
+    private CreateViewModel create;
+    private HistoryViewModel vm;
+
+    static HistoryEntry entry(String id, String prompt, long seed, String image) {
+        return new HistoryEntry(id, 1000L, prompt, seed, 2.5, List.of(5, 6, 7, 8), 0.5, false, true, "LATENT_RGB", 0,
+                "fake", "/b", "cpu", 16, 16, -1, null, image, null);
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        store = new HistoryStore(dir);
+        store.add(entry("old", "a red cube", 11, null), null);
+        store.add(entry("new", "a blue ball", 22, TestImages.writeLandscape(dir, "b.png", 16, 16).toString()), null);
+        SyncTaskRunner runner = new SyncTaskRunner();
+        EngineModel model = new EngineModel(runner, (f, p) -> engine);
+        model.open(List.of(Path.of("/b")), ExecutionProvider.AUTO, e -> { });
+        create = new CreateViewModel(new ParametersViewModel(() -> 3), new GenerationQueue(runner, model::engine),
+                model);
+        vm = new HistoryViewModel(store, runner, errors, create);
+        vm.load();
+    }
+
+    @Test
+    void loadShowsEntriesNewestFirst() {
+        assertEquals(List.of("new", "old"), vm.visibleEntries().stream().map(HistoryEntry::id).toList());
+    }
+
+    @Test
+    void searchMatchesPromptWordsAndSeed() {
+        vm.searchProperty().set("cube red");
+        assertEquals(List.of("old"), vm.visibleEntries().stream().map(HistoryEntry::id).toList());
+        vm.searchProperty().set("22");
+        assertEquals(List.of("new"), vm.visibleEntries().stream().map(HistoryEntry::id).toList());
+        vm.searchProperty().set("nothing");
+        assertTrue(vm.visibleEntries().isEmpty());
+    }
+
+    @Test
+    void rerunQueuesExactlyTheEntrysParameters() {
+        vm.rerun(vm.visibleEntries().get(1));
+        GenerationRequest r = engine.requests.get(0);
+        assertEquals(List.of("a red cube"), r.prompts());
+        assertEquals(List.of(11L), r.seeds());
+        assertEquals(2.5, r.cfg());
+        assertEquals(0.5, r.topP());
+        assertEquals(List.of(5, 6, 7, 8), java.util.Arrays.stream(r.topK()).boxed().toList());
+        assertTrue(r.discreteOnly());
+    }
+
+    @Test
+    void recallAllTakesTheSeedAndRecallAllButSeedKeepsOurs() {
+        create.parameters().seedModeProperty().set(SeedMode.INCREMENT);
+        create.parameters().seedTextProperty().set("5");
+        vm.recallAllButSeed(vm.visibleEntries().get(0));
+        assertEquals("a blue ball", create.parameters().promptProperty().get());
+        assertEquals("5", create.parameters().seedTextProperty().get());
+        assertEquals(SeedMode.INCREMENT, create.parameters().seedModeProperty().get());
+        assertEquals("5, 6, 7, 8", create.parameters().topKTextProperty().get());
+        vm.recallAll(vm.visibleEntries().get(0));
+        assertEquals("22", create.parameters().seedTextProperty().get());
+        assertEquals(SeedMode.FIXED, create.parameters().seedModeProperty().get());
+    }
+
+    @Test
+    void openShowsTheSavedImage() {
+        vm.open(vm.visibleEntries().get(0));
+        assertNotNull(create.displayedImageBinding().get());
+        assertTrue(create.captionBinding().get().contains("seed 22"));
+    }
+
+    @Test
+    void openWithoutAnImageSaysSo() {
+        vm.open(vm.visibleEntries().get(1));
+        assertNull(create.displayedImageBinding().get());
+        assertNotNull(errors.getMessage());
+    }
+
+    @Test
+    void deleteRemovesTheEntryForGood() {
+        vm.delete(vm.visibleEntries().get(1));
+        assertEquals(List.of("new"), vm.visibleEntries().stream().map(HistoryEntry::id).toList());
+        assertEquals(1, new HistoryStore(dir).entries().size());
+    }
+}
