@@ -125,7 +125,17 @@ final class ScreenshotTour {
             vm.export().exportContactSheet(out.resolve("10-contact-sheet.png"));
             vm.export().exportGif(out.resolve("11-sequence.gif"));
         });
-        step("done", settle(1500), Platform::exit);
+        step("dark viewer", settle(800), () -> {
+            vm.settings().toggleTheme();
+            view.show(StudioView.Page.RECONSTRUCT);
+            vm.reconstruct().showErrorProperty().set(false);
+            vm.reconstruct().stepProperty().set(2);
+        });
+        step("settle", settle(500), () -> {
+            shoot("12-reconstruct-dark.png");
+            vm.settings().toggleTheme();
+        });
+        step("done", settle(300), Platform::exit);
         ticker = new Timeline(new KeyFrame(Duration.millis(100), e -> tick()));
         ticker.setCycleCount(Timeline.INDEFINITE);
         waitingSince = System.currentTimeMillis();

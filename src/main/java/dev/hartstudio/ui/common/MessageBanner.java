@@ -14,6 +14,10 @@ import javafx.scene.layout.VBox;
  */
 public final class MessageBanner extends VBox {
 
+    private static final javafx.util.Duration INFO_TIME = javafx.util.Duration.seconds(6);
+
+    private final javafx.animation.PauseTransition autoHide = new javafx.animation.PauseTransition(INFO_TIME);
+
     public MessageBanner(ErrorReporter reporter) {
         setId("messageBanner");
         getStyleClass().add("banner");
@@ -37,7 +41,19 @@ public final class MessageBanner extends VBox {
         details.setOnAction(e -> area.setVisible(!area.isVisible()));
         getChildren().addAll(row, area);
         setSpacing(6);
-        reporter.messageProperty().addListener((obs, old, m) -> show(m, icon, text, details, area));
+        reporter.messageProperty().addListener((obs, old, m) -> {
+            show(m, icon, text, details, area);
+            autoHide.stop();
+            if (m != null && m.severity() == UserMessage.Severity.INFO) {
+                // Information goes away by itself; warnings and errors wait for the user.
+                autoHide.setOnFinished(e -> {
+                    if (reporter.getMessage() == m) {
+                        reporter.dismiss();
+                    }
+                });
+                autoHide.playFromStart();
+            }
+        });
         show(reporter.getMessage(), icon, text, details, area);
     }
 

@@ -55,6 +55,8 @@ public final class ParametersView extends ScrollPane {
         generate.setMaxWidth(Double.MAX_VALUE);
         generate.setTooltip(new Tooltip("Generate (Ctrl+Enter)"));
         generate.disableProperty().bind(vm.canGenerateBinding().not());
+        generate.textProperty().bind(javafx.beans.binding.Bindings.when(vm.runningBinding())
+                .then("Add to queue").otherwise("Generate"));
         HBox.setHgrow(generate, Priority.ALWAYS);
         Button stop = Fields.iconButton(Icon.STOP_HERE, "Stop here: keep the coarse image reached so far",
                 vm::stopHere);

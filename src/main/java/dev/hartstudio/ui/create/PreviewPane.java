@@ -34,6 +34,7 @@ public final class PreviewPane extends VBox {
 
     public PreviewPane(CreateViewModel vm, MenuButton exportMenu) {
         getStyleClass().add("stage-area");
+        setId("previewPane");
         canvas.setId("previewCanvas");
         canvas.viewportProperty().set(viewport);
         canvas.imageProperty().bind(Bindings.createObjectBinding(

@@ -26,11 +26,15 @@ import javafx.scene.layout.VBox;
  */
 public final class TimelineStrip extends ScrollPane {
 
-    static final double THUMB = 50;
+    static final double THUMB_MAX = 56;
+    static final double THUMB_MIN = 36;
+    private static final double CELL_EXTRA = 16;
 
     private final CreateViewModel vm;
     private final HBox row = new HBox();
     private final List<VBox> cells = new ArrayList<>();
+    private final javafx.beans.property.DoubleProperty thumb =
+            new javafx.beans.property.SimpleDoubleProperty(this, "thumb", THUMB_MAX);
 
     public TimelineStrip(CreateViewModel vm) {
         this.vm = vm;
@@ -41,8 +45,9 @@ public final class TimelineStrip extends ScrollPane {
         setVbarPolicy(ScrollBarPolicy.NEVER);
         setHbarPolicy(ScrollBarPolicy.AS_NEEDED);
         setFitToHeight(true);
-        setMinHeight(THUMB + 38);
-        setPrefHeight(THUMB + 38);
+        setMinHeight(THUMB_MAX + 40);
+        setPrefHeight(THUMB_MAX + 40);
+        widthProperty().addListener(o -> resize());
         vm.jobTick().addListener(o -> rebuild());
         vm.shownJobProperty().addListener(o -> rebuild());
         vm.selectedStageProperty().addListener(o -> restyle());
@@ -73,12 +78,21 @@ public final class TimelineStrip extends ScrollPane {
         cells.clear();
         cells.addAll(next);
         row.getChildren().setAll(next);
+        resize();
         restyle();
         if (job != null && !stages.isEmpty()) {
             double target = job.getResult() != null ? getHmax()
                     : getHmax() * stages.size() / Math.max(1.0, next.size());
             javafx.application.Platform.runLater(() -> setHvalue(target));
         }
+    }
+
+    /** Thumbnails shrink (down to {@link #THUMB_MIN}) so that every stage fits when it can. */
+    private void resize() {
+        int n = Math.max(1, cells.size());
+        double free = getWidth() - 8 - (n - 1) * row.getSpacing();
+        double side = Math.floor(free / n - CELL_EXTRA);
+        thumb.set(Math.max(THUMB_MIN, Math.min(THUMB_MAX, side)));
     }
 
     private int expectedStages(GenerationJob job) {
@@ -94,14 +108,16 @@ public final class TimelineStrip extends ScrollPane {
 
     private VBox stageCell(int index, Stage s, GenerationJob job, List<Stage> stages) {
         ImageView view = new ImageView();
-        view.setFitWidth(THUMB);
-        view.setFitHeight(THUMB);
+        view.fitWidthProperty().bind(thumb);
+        view.fitHeightProperty().bind(thumb);
         view.setPreserveRatio(true);
         view.setSmooth(false);
         StackPane frame = new StackPane(view);
         frame.getStyleClass().add("thumb-frame");
-        frame.setMinSize(THUMB, THUMB);
-        frame.setPrefSize(THUMB, THUMB);
+        frame.minWidthProperty().bind(thumb);
+        frame.minHeightProperty().bind(thumb);
+        frame.prefWidthProperty().bind(thumb);
+        frame.prefHeightProperty().bind(thumb);
         Label label = new Label();
         VBox cell = new VBox(frame, label);
         cell.getStyleClass().add("stage-thumb");
@@ -117,7 +133,7 @@ public final class TimelineStrip extends ScrollPane {
         if (s.preview() == null) {
             frame.getChildren().add(new Label("—"));
         }
-        label.setText(s.kind() == Stage.Kind.SCALE ? s.shortLabel() + " · " + s.patch() + "²" : s.shortLabel());
+        label.setText(s.shortLabel());
         Tooltip.install(cell, new Tooltip(s.label() + String.format(java.util.Locale.ROOT, " · %.1f ms",
                 s.nanos() / 1e6)));
         cell.setUserData(index);
@@ -140,11 +156,12 @@ public final class TimelineStrip extends ScrollPane {
 
     private VBox finalCell(GenerationJob job) {
         ImageView view = new ImageView();
-        view.setFitWidth(THUMB);
-        view.setFitHeight(THUMB);
+        view.fitWidthProperty().bind(thumb);
+        view.fitHeightProperty().bind(thumb);
         view.setPreserveRatio(true);
         StackPane frame = new StackPane(view);
-        frame.setMinSize(THUMB, THUMB);
+        frame.minWidthProperty().bind(thumb);
+        frame.minHeightProperty().bind(thumb);
         frame.getStyleClass().add("thumb-frame");
         Label label = new Label("final");
         VBox cell = new VBox(frame, label);

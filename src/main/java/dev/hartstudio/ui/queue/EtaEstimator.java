@@ -5,10 +5,14 @@ import java.util.List;
 /**
  * Estimates progress and time left of one generation from the stages done so far. Each stage has
  * a weight: the time it took in the previous comparable run when there was one, else its share of
- * tokens ({@code p_k²} for scale k; a diffusion step counts like the finest scale). The observed
+ * tokens ({@code p_k²} for scale k; a diffusion step, a small MLP over the finest map, counts a tenth
+ * of the finest scale). The observed
  * speed (time per unit of weight) scales the weights of the stages still to come.
  */
 public final class EtaEstimator {
+
+    /** Weight of one diffusion step relative to the finest AR scale, before any run was measured. */
+    static final double DIFFUSION_SHARE = 0.1;
 
     private final double[] weights;
     private final double total;
@@ -39,7 +43,7 @@ public final class EtaEstimator {
             finest = w[i];
         }
         for (int i = patchNums.size(); i < n; i++) {
-            w[i] = finest;
+            w[i] = finest * DIFFUSION_SHARE;
         }
         return new EtaEstimator(w);
     }
