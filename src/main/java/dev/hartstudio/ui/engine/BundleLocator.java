@@ -58,10 +58,7 @@ public final class BundleLocator {
         if (lastBundle != null && isBundle(Path.of(lastBundle))) {
             out.add(Path.of(lastBundle).toAbsolutePath().normalize());
         }
-        Path dev = workingFolder.resolve(DEVELOPMENT);
-        if (isBundle(dev)) {
-            out.add(dev.toAbsolutePath().normalize());
-        }
+        out.addAll(under(DEVELOPMENT));
         return new ArrayList<>(out);
     }
 
@@ -85,21 +82,25 @@ public final class BundleLocator {
                 add(out, seen, p, p.getFileName().toString());
             }
         }
-        Path dev = workingFolder.resolve(DEVELOPMENT);
-        if (isBundle(dev)) {
+        for (Path dev : under(DEVELOPMENT)) {
             add(out, seen, dev, "tiny-random (test bundle, random weights)");
         }
         return out;
     }
 
     private List<Path> embedded() {
-        List<Path> out = new ArrayList<>();
+        return under(EMBEDDED);
+    }
+
+    /** {@code relative} under the working folder, the application folder and the one above it, where a bundle is. */
+    private List<Path> under(String relative) {
+        Set<Path> out = new LinkedHashSet<>();
         for (Path base : new Path[] {workingFolder, appFolder, appFolder == null ? null : appFolder.getParent()}) {
-            if (base != null && isBundle(base.resolve(EMBEDDED))) {
-                out.add(base.resolve(EMBEDDED).toAbsolutePath().normalize());
+            if (base != null && isBundle(base.resolve(relative))) {
+                out.add(base.resolve(relative).toAbsolutePath().normalize());
             }
         }
-        return out;
+        return new ArrayList<>(out);
     }
 
     private static void add(List<BundleChoice> out, Set<Path> seen, Path p, String label) {
