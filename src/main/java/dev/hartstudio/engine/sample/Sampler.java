@@ -205,8 +205,11 @@ public final class Sampler {
                     for (int b = 0; b < batch; b++) {
                         long key = PortableRng.key(seedFor(req, b, k), PortableRng.GUMBEL, k);
                         for (int n = 0; n < l; n++) {
+                            int zo = (b * l + n) * vocab;
                             for (int v = 0; v < vocab; v++) {
-                                q[v] = req.greedy() ? 1.0 : PortableRng.exp1(PortableRng.word(key, (long) n * vocab + v));
+                                // masked entries get weight 0 whatever their draw: skip it (counter-based RNG)
+                                q[v] = req.greedy() || z[zo + v] == Float.NEGATIVE_INFINITY ? 1.0
+                                        : PortableRng.exp1(PortableRng.word(key, (long) n * vocab + v));
                             }
                             SamplerMath.softEmbed(z, (b * l + n) * vocab, vocab, (float) sc.logitMult(), sc.tau(), q,
                                     codebook, cv, e, (b * l + n) * cv, scratch);

@@ -40,14 +40,54 @@ public final class SamplerMath {
         for (int r = 0; r < rows; r++) {
             int o = r * vocab;
             System.arraycopy(z, o, tmp, 0, vocab);
-            Arrays.sort(tmp);
-            float kth = tmp[vocab - k];
+            float kth = select(tmp, vocab - k);
             for (int v = 0; v < vocab; v++) {
                 if (z[o + v] < kth) {
                     z[o + v] = Float.NEGATIVE_INFINITY;
                 }
             }
         }
+    }
+
+    /**
+     * The value that would stand at {@code index} if {@code a} were sorted ascending (quickselect,
+     * O(V) on average; reorders {@code a}). NaN-free input.
+     */
+    static float select(float[] a, int index) {
+        int lo = 0;
+        int hi = a.length - 1;
+        while (lo < hi) {
+            float pivot = median3(a[lo], a[(lo + hi) >>> 1], a[hi]);
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    float t = a[i];
+                    a[i] = a[j];
+                    a[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            if (index <= j) {
+                hi = j;
+            } else if (index >= i) {
+                lo = i;
+            } else {
+                return a[index];
+            }
+        }
+        return a[index];
+    }
+
+    private static float median3(float a, float b, float c) {
+        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
     }
 
     /**
@@ -95,6 +135,10 @@ public final class SamplerMath {
             float[] codebook, int cv, float[] out, int outOffset, double[] scratch) {
         double max = Double.NEGATIVE_INFINITY;
         for (int v = 0; v < vocab; v++) {
+            if (z[offset + v] == Float.NEGATIVE_INFINITY) {
+                scratch[v] = Double.NEGATIVE_INFINITY;     // masked: weight exactly 0, no draw needed
+                continue;
+            }
             double zm = (double) (mult * z[offset + v]);
             double s = (zm - Math.log(q[v])) / tau;
             scratch[v] = s;
