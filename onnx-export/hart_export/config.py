@@ -75,6 +75,7 @@ class TokenizerConfig:
     quantizer_type: str = "var_hybrid"
     double_decoder: bool = False
     v_patch_nums: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 8, 10, 13, 16)
+    norm_groups: int = 32             # GroupNorm groups (official: 32); small models need fewer
 
     @property
     def downsample(self) -> int:
@@ -85,8 +86,8 @@ class TokenizerConfig:
             raise ConfigError(f"quantizer_type={self.quantizer_type!r} is not supported")
         if self.share_quant_resi < 1:
             raise ConfigError(f"share_quant_resi={self.share_quant_resi} is not supported (need >= 1 shared Phi)")
-        if self.ch % 32:
-            raise ConfigError(f"ch={self.ch} must be a multiple of 32 (GroupNorm with 32 groups)")
+        if self.ch % self.norm_groups:
+            raise ConfigError(f"ch={self.ch} must be a multiple of norm_groups={self.norm_groups}")
         return self
 
 
@@ -199,8 +200,10 @@ def preset(name: str) -> ModelConfig:
                                latent_channels=32, vocab_size=2048)
         return ModelConfig("mid", tr, tk, TextConfig(vocab_size=256, width=256, depth=2, num_heads=4, max_tokens=32)).validate()
     if name == "hart-tiny":
+        # 8 GroupNorm groups: with 32 groups on 32 channels every norm is an instance norm, which strips
+        # each channel's mean (the colours) right before the decoder's output convolution
         tk = TokenizerConfig(vocab_size=1024, z_channels=16, ch=32, ch_mult=(1, 1, 2, 2, 2), num_res_blocks=1,
-                             v_patch_nums=(1, 2, 3, 4, 5, 6, 8))
+                             v_patch_nums=(1, 2, 3, 4, 5, 6, 8), norm_groups=8)
         tr = TransformerConfig(context_token=24, context_dim=128, embed_dim=192, depth=4, num_heads=6,
                                patch_nums=(1, 2, 3, 4, 5, 6, 8), diff_width=128, diff_depth=3,
                                latent_channels=16, vocab_size=1024)

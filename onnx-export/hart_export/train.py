@@ -303,7 +303,7 @@ def main(argv=None) -> int:
     t = sub.add_parser("tokenizer")
     t.add_argument("--preset", default="hart-tiny"); t.add_argument("--out", type=Path, required=True)
     t.add_argument("--minutes", type=float, default=45); t.add_argument("--steps", type=int, default=10 ** 9)
-    t.add_argument("--batch", type=int, default=8); t.add_argument("--lr", type=float, default=4e-4)
+    t.add_argument("--batch", type=int, default=8); t.add_argument("--lr", type=float, default=1e-3)
     t.add_argument("--seed", type=int, default=0); t.add_argument("--threads", type=int, default=2)
     t.add_argument("--init", type=Path, help="start from shipped weights (weights/hart-tiny.pt)")
     g = sub.add_parser("generator")

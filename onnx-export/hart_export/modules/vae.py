@@ -12,8 +12,11 @@ from torch import nn
 from ..config import TokenizerConfig
 
 
+_GROUPS = [32]   # set while a tokenizer is built (TokenizerConfig.norm_groups)
+
+
 def GN(c: int) -> nn.GroupNorm:
-    return nn.GroupNorm(32, c, eps=1e-6, affine=True)
+    return nn.GroupNorm(_GROUPS[0], c, eps=1e-6, affine=True)
 
 
 class ResnetBlock(nn.Module):
@@ -204,8 +207,12 @@ class HybridTokenizer(nn.Module):
     def __init__(self, cfg: TokenizerConfig):
         super().__init__()
         self.cfg = cfg.validate()
-        self.encoder = Encoder(cfg)
-        self.decoder = Decoder(cfg)
+        _GROUPS[0] = cfg.norm_groups
+        try:
+            self.encoder = Encoder(cfg)
+            self.decoder = Decoder(cfg)
+        finally:
+            _GROUPS[0] = 32
         self.quant_conv = nn.Conv2d(cfg.z_channels, cfg.z_channels, 3, 1, 1)
         self.post_quant_conv = nn.Conv2d(cfg.z_channels, cfg.z_channels, 3, 1, 1)
         self.quantize = HybridQuantizer(cfg)
