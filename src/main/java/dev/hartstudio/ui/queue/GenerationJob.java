@@ -236,6 +236,25 @@ public final class GenerationJob {
         statusText.set("Cancelled");
     }
 
+    /**
+     * Frees the images of an old finished job (stage previews, tokens and the result): its PNG is in
+     * the output folder and its entry in the history; the stage times stay for the table.
+     */
+    void compact() {
+        if (!state.get().finished() || (stages.isEmpty() && result.get() == null)) {
+            return;
+        }
+        stages.replaceAll(s -> new Stage(s.kind(), s.index(), s.count(), s.patch(), null, s.nanos(), new int[0][]));
+        latestPreview.set(null);
+        result.set(null);
+    }
+
+    /** Whether {@link #compact()} freed this job's images. */
+    public boolean compacted() {
+        return state.get().finished() && result.get() == null && latestPreview.get() == null
+                && stages.stream().allMatch(s -> s.preview() == null);
+    }
+
     /** Records where the finished image was saved. */
     public void setSavedImage(Path path) {
         savedImage.set(path);

@@ -33,6 +33,9 @@ public final class GenerationQueue {
     private final Supplier<Optional<StudioEngine>> engine;
     private final ObservableList<GenerationJob> jobs = FXCollections.observableArrayList();
     private final ObservableList<GenerationJob> jobsView = FXCollections.unmodifiableObservableList(jobs);
+    /** Finished jobs that keep their images in memory; older ones are compacted. */
+    static final int KEEP_IMAGES = 8;
+
     private final ReadOnlyObjectWrapper<GenerationJob> running = new ReadOnlyObjectWrapper<>(this, "running");
     private final ReadOnlyObjectWrapper<GenerationJob> latest = new ReadOnlyObjectWrapper<>(this, "latest");
     private final ReadOnlyIntegerWrapper waiting = new ReadOnlyIntegerWrapper(this, "waiting");
@@ -233,6 +236,13 @@ public final class GenerationQueue {
     private void ended() {
         running.set(null);
         renumber();
+        int kept = 0;
+        for (int i = jobs.size() - 1; i >= 0; i--) {
+            GenerationJob j = jobs.get(i);
+            if (j.getState().finished() && j != latest.get() && ++kept > KEEP_IMAGES) {
+                j.compact();
+            }
+        }
     }
 
     private double computeSecondsLeft() {

@@ -196,4 +196,20 @@ class GenerationQueueTest {
         // 1 unit took 1 s, 13 units are left.
         assertEquals(13.0, eta.secondsLeft(1, 1_000_000_000L), 1e-9);
     }
+
+    @Test
+    void oldFinishedJobsFreeTheirImages() {
+        GenerationQueue q = new GenerationQueue(new SyncTaskRunner(), () -> Optional.of(engine));
+        long[] seeds = new long[GenerationQueue.KEEP_IMAGES + 3];
+        for (int i = 0; i < seeds.length; i++) {
+            seeds[i] = i;
+        }
+        List<GenerationJob> jobs = q.enqueue(requests(seeds), 0);
+        assertTrue(jobs.get(0).compacted());
+        assertTrue(jobs.get(1).compacted());
+        assertEquals(6, jobs.get(0).stages().size(), "the stage times stay");
+        GenerationJob recent = jobs.get(jobs.size() - 2);
+        assertTrue(!recent.compacted() && recent.getResult() != null);
+        assertTrue(jobs.get(jobs.size() - 1).getResult() != null, "the newest job keeps its images");
+    }
 }
