@@ -13,7 +13,7 @@ import javafx.application.Platform;
 
 /**
  * The production {@link TaskRunner}: background work on one app-owned executor, UI work drained
- * once per frame by an {@link AnimationTimer}. Draining per frame coalesces engine events to the
+ * once per frame by an {@link AnimationTimer} that runs only while there is work. Draining per frame coalesces engine events to the
  * display rate (a burst of preview events costs one redraw) and keeps results after their
  * progress events, because both travel through the same queue. Shut it down in
  * {@code Application.stop()}.
@@ -25,8 +25,11 @@ public final class FxTaskRunner implements TaskRunner, AutoCloseable {
     private final ExecutorService executor;
     private final ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
     private final AnimationTimer drain;
+    // True while the timer runs; it stops itself when the queue is empty, so an idle window does not pulse.
+    private final java.util.concurrent.atomic.AtomicBoolean active = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean shutDown;
 
-    /** Must be created on the FX thread (it starts an AnimationTimer). */
+    /** Needs a running JavaFX toolkit (its timer is started on the FX thread when work arrives). */
     public FxTaskRunner() {
         AtomicInteger count = new AtomicInteger();
         ThreadFactory factory = r -> {
@@ -39,9 +42,15 @@ public final class FxTaskRunner implements TaskRunner, AutoCloseable {
             @Override
             public void handle(long now) {
                 drainNow();
+                if (uiQueue.isEmpty()) {
+                    stop();
+                    active.set(false);
+                    if (!uiQueue.isEmpty()) {
+                        wake();
+                    }
+                }
             }
         };
-        drain.start();
     }
 
     @Override
@@ -59,8 +68,16 @@ public final class FxTaskRunner implements TaskRunner, AutoCloseable {
     @Override
     public void onUi(Runnable action) {
         uiQueue.add(action);
-        if (!Platform.isFxApplicationThread()) {
-            Platform.requestNextPulse();
+        wake();
+    }
+
+    private void wake() {
+        if (!shutDown && active.compareAndSet(false, true)) {
+            if (Platform.isFxApplicationThread()) {
+                drain.start();
+            } else {
+                Platform.runLater(drain::start);
+            }
         }
     }
 
@@ -86,6 +103,7 @@ public final class FxTaskRunner implements TaskRunner, AutoCloseable {
      * cancelled) to finish.
      */
     public void shutdown(long waitMillis) {
+        shutDown = true;
         drain.stop();
         executor.shutdown();
         try {
