@@ -136,6 +136,20 @@ class StudioViewFxTest {
         assertFalse(robot.lookup("#generate").queryAs(Button.class).isDisabled());
     }
 
+    @Test
+    void closingDuringAGenerationCancelsItAndClosesTheEngine(FxRobot robot) throws Exception {
+        modelReady();
+        engine.beforeScale = s -> sleep(200);
+        robot.clickOn("#generate");
+        waitFor(() -> studio.vm.queue().getRunning() != null);
+        GenerationJob job = studio.vm.queue().getRunning();
+        long start = System.nanoTime();
+        robot.interact(() -> studio.vm.shutdown());
+        assertTrue(engine.closed, "the engine is closed once the generation stopped");
+        assertTrue((System.nanoTime() - start) / 1e9 < 2, "the cancel is prompt");
+        waitFor(() -> job.getState() == GenerationJob.State.CANCELLED);
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);

@@ -62,7 +62,8 @@ public final class FakeEngine implements StudioEngine {
     }
 
     @Override
-    public GenerationResult generate(GenerationRequest request, GenerationListener listener, GenerationControl control)
+    public synchronized GenerationResult generate(GenerationRequest request, GenerationListener listener,
+            GenerationControl control)
             throws EngineException {
         requests.add(request);
         if (failWith != null) {
@@ -162,7 +163,7 @@ public final class FakeEngine implements StudioEngine {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         closed = true;
     }
 }
