@@ -160,7 +160,9 @@ public final class Sampler {
                     in.put("head_ada", headAda);
                     in.put("past_k", pastK);
                     in.put("past_v", pastV);
-                    step = run(GraphRole.STEP, in, control);
+                    // the cache is not needed after the last scale: skip copying it out (HART 1024px: 3.8 GB on GPU)
+                    step = k == scales - 1 ? run(GraphRole.STEP, in, java.util.Set.of("hidden", "logits"), control)
+                            : run(GraphRole.STEP, in, control);
                 }
                 if (k > 0) {
                     open.remove(x);
@@ -171,8 +173,10 @@ public final class Sampler {
                     prevStep.close();
                 }
                 prevStep = track(open, step);
-                pastK = (OnnxTensor) step.get("present_k").get();
-                pastV = (OnnxTensor) step.get("present_v").get();
+                if (k < scales - 1) {
+                    pastK = (OnnxTensor) step.get("present_k").get();
+                    pastV = (OnnxTensor) step.get("present_v").get();
+                }
                 float[] logits = floats(step, "logits");
                 int tokOffset = k == 0 ? slots - 1 : 0;
                 int tokTotal = k == 0 ? slots : l;
@@ -548,10 +552,15 @@ public final class Sampler {
 
     private OrtSession.Result run(GraphRole role, Map<String, OnnxTensor> inputs, GenerationControl control)
             throws EngineException {
+        return run(role, inputs, null, control);
+    }
+
+    private OrtSession.Result run(GraphRole role, Map<String, OnnxTensor> inputs, java.util.Set<String> outputs,
+            GenerationControl control) throws EngineException {
         OrtGraph g = graphs.get(role);
         long t = System.nanoTime();
         try {
-            return g.run(inputs, control.token());
+            return g.run(inputs, outputs, control.token());
         } finally {
             insideOrt += System.nanoTime() - t;
         }
