@@ -31,6 +31,7 @@ final class ScreenshotTour {
     private final Path out;
     private final Deque<Step> steps = new ArrayDeque<>();
     private Timeline ticker;
+    private javafx.scene.control.Dialog<?> settingsDialog;
     private long waitingSince;
 
     private record Step(String name, BooleanSupplier ready, Runnable action) {
@@ -135,6 +136,16 @@ final class ScreenshotTour {
             shoot("12-reconstruct-dark.png");
             vm.settings().toggleTheme();
         });
+        step("settings", settle(300), () -> {
+            var dialog = new dev.hartstudio.ui.settings.SettingsDialog(stage, vm.settings(),
+                    String.valueOf(vm.errors().logFile()));
+            dialog.show();
+            settingsDialog = dialog;
+        });
+        step("settle", settle(500), () -> {
+            shootNode(settingsDialog.getDialogPane().getScene(), "13-settings.png");
+            settingsDialog.close();
+        });
         step("done", settle(300), Platform::exit);
         ticker = new Timeline(new KeyFrame(Duration.millis(100), e -> tick()));
         ticker.setCycleCount(Timeline.INDEFINITE);
@@ -225,7 +236,11 @@ final class ScreenshotTour {
     }
 
     private void shoot(String name) {
-        WritableImage img = stage.getScene().snapshot(null);
+        shootNode(stage.getScene(), name);
+    }
+
+    private void shootNode(javafx.scene.Scene scene, String name) {
+        WritableImage img = scene.snapshot(null);
         try {
             ImageIO.write(SwingFXUtils.fromFXImage(img, null), "png", out.resolve(name).toFile());
             System.out.println("wrote " + out.resolve(name));

@@ -3,6 +3,7 @@ package dev.hartstudio.ui.create;
 import dev.hartstudio.engine.generate.PreviewMode;
 import dev.hartstudio.ui.common.Fields;
 import dev.hartstudio.ui.common.Icon;
+import dev.hartstudio.ui.common.Labels;
 import dev.hartstudio.ui.engine.BundleChoice;
 import dev.hartstudio.ui.engine.EngineModel;
 import dev.hartstudio.ui.engine.ModelInfo;
@@ -28,7 +29,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
-import javafx.util.StringConverter;
 
 /** The left panel of the create view: prompt, Generate, sampling fields, model and provider. */
 public final class ParametersView extends ScrollPane {
@@ -122,11 +122,7 @@ public final class ParametersView extends ScrollPane {
         ComboBox<PreviewMode> preview = new ComboBox<>();
         preview.setId("previewMode");
         preview.getItems().setAll(PreviewMode.values());
-        preview.setConverter(converter(m -> switch (m) {
-            case LATENT_RGB -> "Fast (latent → RGB)";
-            case FULL_DECODE -> "Full decode (exact, slower)";
-            case NONE -> "Off";
-        }));
+        preview.setConverter(Labels.converter(Labels::previewMode));
         preview.valueProperty().bindBidirectional(p.previewModeProperty());
         preview.setMaxWidth(Double.MAX_VALUE);
         TextField batch = field("batch", p.batchTextProperty(), 4);
@@ -222,19 +218,5 @@ public final class ParametersView extends ScrollPane {
     private static VBox grow(VBox box) {
         HBox.setHgrow(box, Priority.ALWAYS);
         return box;
-    }
-
-    static <T> StringConverter<T> converter(java.util.function.Function<T, String> f) {
-        return new StringConverter<>() {
-            @Override
-            public String toString(T t) {
-                return t == null ? "" : f.apply(t);
-            }
-
-            @Override
-            public T fromString(String s) {
-                return null;
-            }
-        };
     }
 }

@@ -4,6 +4,7 @@ import dev.hartstudio.engine.generate.PreviewMode;
 import dev.hartstudio.persistence.settings.Settings;
 import dev.hartstudio.ui.common.Fields;
 import dev.hartstudio.ui.common.Icon;
+import dev.hartstudio.ui.common.Labels;
 import java.io.File;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
@@ -37,30 +38,31 @@ public final class SettingsDialog extends Dialog<Settings> {
                 output.setText(f.getAbsolutePath());
             }
         });
-        ComboBox<String> preview = new ComboBox<>();
-        for (PreviewMode m : PreviewMode.values()) {
-            preview.getItems().add(m.name());
-        }
-        preview.setValue(s.previewMode());
+        ComboBox<PreviewMode> preview = new ComboBox<>();
+        preview.getItems().setAll(PreviewMode.values());
+        preview.setConverter(Labels.converter(Labels::previewMode));
+        preview.setValue(PreviewMode.valueOf(s.previewMode()));
         ComboBox<String> provider = new ComboBox<>();
         provider.setEditable(true);
         provider.getItems().addAll("auto", "cpu", "cuda", "cuda:1");
         provider.setValue(s.provider());
+        Label providerHint = Fields.styled("auto: CUDA when an NVIDIA GPU is usable, else CPU", "hint");
         ComboBox<String> theme = new ComboBox<>();
         theme.getItems().addAll(Settings.LIGHT, Settings.DARK);
+        theme.setConverter(Labels.converter(t -> Settings.DARK.equals(t) ? "Dark" : "Light"));
         theme.setValue(s.theme());
         GridPane grid = new GridPane();
         grid.setHgap(10);
         grid.setVgap(10);
         grid.addRow(0, new Label("Output folder"), new HBox(4, output, browse));
         grid.addRow(1, new Label("Preview mode"), preview);
-        grid.addRow(2, new Label("Execution provider"), provider);
+        grid.addRow(2, new Label("Execution provider"), new javafx.scene.layout.VBox(4, provider, providerHint));
         grid.addRow(3, new Label("Theme"), theme);
         grid.addRow(4, new Label("Log file"), Fields.styled(logFile, "hint"));
         getDialogPane().setContent(grid);
         getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
         setResultConverter(b -> b == ButtonType.OK
-                ? s.withOutputFolder(output.getText().strip()).withPreviewMode(preview.getValue())
+                ? s.withOutputFolder(output.getText().strip()).withPreviewMode(preview.getValue().name())
                         .withProvider(provider.getEditor().getText().strip()).withTheme(theme.getValue())
                 : null);
     }
