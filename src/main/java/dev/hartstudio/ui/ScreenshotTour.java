@@ -122,7 +122,7 @@ final class ScreenshotTour {
         step("settle", settle(1500), () -> shoot("09-gallery.png"));
         step("export", () -> true, () -> {
             view.show(StudioView.Page.CREATE);
-            vm.create().show(vm.queue().jobs().get(0));
+            vm.create().show(vm.queue().latestProperty().get());
             vm.export().exportContactSheet(out.resolve("10-contact-sheet.png"));
             vm.export().exportGif(out.resolve("11-sequence.gif"));
         });

@@ -59,12 +59,15 @@ public final class PreviewPane extends VBox {
             t.setToggleGroup(views);
             t.setUserData(v);
             t.setSelected(vm.finalViewProperty().get() == v);
+            t.setOnAction(e -> vm.selectedStageProperty().set(CreateViewModel.FINAL));
             viewToggle.getChildren().add(t);
         }
+        vm.finalViewProperty().addListener((o, a, v) -> views.getToggles().stream()
+                .filter(t -> t.getUserData() == v).findFirst().ifPresent(t -> t.setSelected(true)));
         views.selectedToggleProperty().addListener((o, a, t) -> {
             if (t == null) {
                 a.setSelected(true);
-            } else {
+            } else if (vm.finalViewProperty().get() != t.getUserData()) {
                 vm.finalViewProperty().set((CreateViewModel.FinalView) t.getUserData());
                 vm.selectedStageProperty().set(CreateViewModel.FINAL);
             }
