@@ -52,7 +52,7 @@ final class ScreenshotTour {
         }
         step("model", () -> vm.engine().getState() == EngineModel.State.READY, () -> {
             var p = vm.create().parameters();
-            p.promptProperty().set("a red apple on a wooden table, soft morning light");
+            p.promptProperty().set("a large red striped circle in the center on a white background");
             p.seedModeProperty().set(SeedMode.FIXED);
             p.seedTextProperty().set("42");
             vm.queue().latestProperty().addListener((o, a, job) -> snapshotMidway(job));
