@@ -21,8 +21,14 @@ from .shapes.render import render
 from .train_data import to_tensor
 
 
-def to_fp16_weights(src: Path, dst: Path) -> None:
+def to_fp16_weights(src: Path, dst: Path, decoder: Path | None = None) -> None:
     ck = torch.load(src, map_location="cpu", weights_only=True)
+    if decoder:   # stage 1b: a fine-tuned decoder for the same encoder and codebook
+        dec = torch.load(decoder, map_location="cpu", weights_only=False)["tokenizer"]
+        for k, v in dec.items():
+            if k.startswith(("decoder.", "post_quant_conv.")):
+                ck["tokenizer"][k] = v
+        ck.setdefault("steps", {})["decoder_finetune"] = torch.load(decoder, map_location="cpu", weights_only=False).get("decoder_steps")
     for key in ("transformer", "tokenizer", "text"):
         ck[key] = {k: (v.half() if v.is_floating_point() and not k.endswith("attn_bias_for_masking") else v)
                    for k, v in ck[key].items()}
@@ -71,9 +77,10 @@ def main(argv=None) -> int:
     ap.add_argument("--weights", type=Path, required=True); ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--card", type=Path); ap.add_argument("--cfg", type=float, default=4.5)
     ap.add_argument("--top-k", type=int)
+    ap.add_argument("--decoder", type=Path, help="stage 1b output whose decoder replaces the tokenizer's")
     a = ap.parse_args(argv)
     if a.checkpoint:
-        to_fp16_weights(a.checkpoint, a.weights)
+        to_fp16_weights(a.checkpoint, a.weights, a.decoder)
     export(a.weights, a.out, a.card, a.cfg, a.top_k)
     print(f"wrote {a.out}")
     return 0

@@ -117,6 +117,57 @@ def train_tokenizer(a) -> None:
     print(f"tokenizer stage stopped at step {step}")
 
 
+def train_decoder(a) -> None:
+    """Stage 1b: fine-tune only the decoder (and post_quant_conv) of a trained tokenizer. The encoder,
+    codebook and Phi stay frozen, so latents and tokens - the generator's training targets - do not
+    change; this can run beside the generator stage."""
+    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
+    tk = torch.load(a.tokenizer, weights_only=False)
+    from .config import ModelConfig
+    cfg = ModelConfig.from_json(tk["config"])
+    vae = HybridTokenizer(cfg.tokenizer)
+    vae.load_state_dict(tk["tokenizer"])
+    params = list(vae.decoder.parameters()) + list(vae.post_quant_conv.parameters())
+    for p in vae.parameters():
+        p.requires_grad_(False)
+    for p in params:
+        p.requires_grad_(True)
+    opt = torch.optim.AdamW(params, lr=a.lr, betas=(0.5, 0.9))
+    step, ck = 0, out / "ckpt.pt"
+    if ck.exists():
+        s = torch.load(ck, weights_only=False)
+        vae.load_state_dict(s["model"]); opt.load_state_dict(s["opt"]); step = s["step"]
+    rng = np.random.default_rng(a.seed + 7 + step)
+    photos = Photos()
+    pn = cfg.transformer.patch_nums
+    t_end, t0, last_save = time.time() + a.minutes * 60, time.time(), time.time()
+    while step < a.steps and time.time() < t_end:
+        n_ph = a.batch // 4 if photos else 0
+        imgs, _ = shapes_batch(rng, a.batch - n_ph)
+        if n_ph:
+            imgs = np.concatenate([imgs, photos.crops(rng, n_ph)])
+        x = to_tensor(imgs)
+        with torch.no_grad():
+            f = vae.encode(x)
+            _, f_hat_d, _ = vae.quantize.f_to_idx_and_residual(f, pn)
+        z = f_hat_d if step % 2 == 0 else f
+        rec = vae.decoder(vae.post_quant_conv(z))
+        loss = F.l1_loss(rec, x) + F.mse_loss(rec, x) + 0.5 * grad_loss(rec, x)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        step += 1
+        if step % 50 == 0:
+            log(out, {"stage": "decoder", "step": step, "loss": round(loss.item(), 4), "elapsed_s": round(time.time() - t0, 1)})
+        if time.time() - last_save > 300:
+            torch.save({"model": vae.state_dict(), "opt": opt.state_dict(), "step": step}, ck)
+            last_save = time.time()
+    torch.save({"model": vae.state_dict(), "opt": opt.state_dict(), "step": step}, ck)
+    torch.save({"config": tk["config"], "tokenizer": vae.state_dict(), "step": tk.get("step"), "decoder_steps": step},
+               out / "tokenizer.pt")
+    print(f"decoder stage stopped at step {step}")
+
+
 @torch.no_grad()
 def _revive_codes(vae: HybridTokenizer, f: torch.Tensor, fraction: float = 0.25) -> None:
     """Re-seed codes unused in the last batch from the residuals the quantiser sees at every scale
@@ -306,6 +357,11 @@ def main(argv=None) -> int:
     t.add_argument("--batch", type=int, default=8); t.add_argument("--lr", type=float, default=1e-3)
     t.add_argument("--seed", type=int, default=0); t.add_argument("--threads", type=int, default=2)
     t.add_argument("--init", type=Path, help="start from shipped weights (weights/hart-tiny.pt)")
+    dd = sub.add_parser("decoder", help="fine-tune the tokenizer's decoder only (runs beside the generator)")
+    dd.add_argument("--tokenizer", type=Path, required=True); dd.add_argument("--out", type=Path, required=True)
+    dd.add_argument("--minutes", type=float, default=40); dd.add_argument("--steps", type=int, default=10 ** 9)
+    dd.add_argument("--batch", type=int, default=8); dd.add_argument("--lr", type=float, default=5e-4)
+    dd.add_argument("--seed", type=int, default=0); dd.add_argument("--threads", type=int, default=1)
     g = sub.add_parser("generator")
     g.add_argument("--preset", default="hart-tiny"); g.add_argument("--tokenizer", type=Path, required=True)
     g.add_argument("--out", type=Path, required=True); g.add_argument("--images", type=int, default=12000)
@@ -317,6 +373,8 @@ def main(argv=None) -> int:
     torch.set_num_threads(a.threads)
     if a.stage == "tokenizer":
         train_tokenizer(a)
+    elif a.stage == "decoder":
+        train_decoder(a)
     else:
         train_generator(a)
     return 0

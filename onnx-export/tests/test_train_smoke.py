@@ -21,9 +21,11 @@ def test_tokenizer_and_generator_stages_train_resume_and_ship(tmp_path):
     assert train_main(["generator", "--tokenizer", str(tok / "tokenizer.pt"), "--out", str(gen), "--images", "16",
                        "--steps", "2", "--batch", "4"]) == 0
     assert (gen / "hart-tiny.pt").is_file()
+    dec = tmp_path / "dec"
+    assert train_main(["decoder", "--tokenizer", str(tok / "tokenizer.pt"), "--out", str(dec), "--steps", "2", "--batch", "2"]) == 0
     from hart_export.finalize import main as fin
     assert fin(["--checkpoint", str(gen / "hart-tiny.pt"), "--weights", str(tmp_path / "w16.pt"),
-                "--out", str(tmp_path / "bundle")]) == 0
+                "--out", str(tmp_path / "bundle"), "--decoder", str(dec / "tokenizer.pt")]) == 0
     b = Bundle.open(tmp_path / "bundle")
     assert b.manifest["name"] == "hart-tiny" and b.manifest["model"]["resolution"] == 128
     from hart_export.evaluate import evaluate
