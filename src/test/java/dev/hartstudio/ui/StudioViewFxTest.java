@@ -77,7 +77,7 @@ class StudioViewFxTest {
     @Test
     void ctrlEnterGeneratesAndEscapeCancels(FxRobot robot) throws Exception {
         modelReady();
-        engine.beforeScale = s -> sleep(150);
+        engine.beforeScale = s -> sleep(600);   // long enough to act on it even on a loaded machine
         robot.clickOn("#prompt").write("slow");
         robot.press(javafx.scene.input.KeyCode.CONTROL).press(javafx.scene.input.KeyCode.ENTER)
                 .release(javafx.scene.input.KeyCode.ENTER).release(javafx.scene.input.KeyCode.CONTROL);
@@ -91,7 +91,7 @@ class StudioViewFxTest {
     @Test
     void cancelButtonStopsTheRunningGeneration(FxRobot robot) throws Exception {
         modelReady();
-        engine.beforeScale = s -> sleep(150);
+        engine.beforeScale = s -> sleep(600);   // long enough to act on it even on a loaded machine
         robot.clickOn("#generate");
         waitFor(() -> !robot.lookup("#cancel").queryAs(Button.class).isDisabled());
         robot.clickOn("#cancel");
@@ -125,13 +125,15 @@ class StudioViewFxTest {
     void invalidValueIsShownAtTheFieldWithItsRange(FxRobot robot) throws Exception {
         modelReady();
         TextField cfg = robot.lookup("#cfg").queryAs(TextField.class);
-        robot.doubleClickOn(cfg).write("99");
+        robot.interact(cfg::clear);
+        robot.clickOn(cfg).write("99");
         Label error = robot.lookup("#cfgError").queryAs(Label.class);
         assertTrue(error.isVisible());
         assertTrue(error.getText().contains("0 to 50"), error.getText());
         assertTrue(cfg.getPseudoClassStates().stream().anyMatch(p -> p.getPseudoClassName().equals("invalid")));
         assertTrue(robot.lookup("#generate").queryAs(Button.class).isDisabled());
-        robot.doubleClickOn(cfg).write("3");
+        robot.interact(cfg::clear);
+        robot.clickOn(cfg).write("3");
         assertFalse(error.isVisible());
         assertFalse(robot.lookup("#generate").queryAs(Button.class).isDisabled());
     }
@@ -139,7 +141,7 @@ class StudioViewFxTest {
     @Test
     void closingDuringAGenerationCancelsItAndClosesTheEngine(FxRobot robot) throws Exception {
         modelReady();
-        engine.beforeScale = s -> sleep(200);
+        engine.beforeScale = s -> sleep(600);
         robot.clickOn("#generate");
         waitFor(() -> studio.vm.queue().getRunning() != null);
         GenerationJob job = studio.vm.queue().getRunning();
