@@ -110,8 +110,10 @@ class StudioPart2FxTest {
         robot.clickOn("#queuePrompts").write("a cat\na dog");
         TextField from = robot.lookup("#queueSeedFrom").queryAs(TextField.class);
         TextField to = robot.lookup("#queueSeedTo").queryAs(TextField.class);
-        robot.doubleClickOn(from).write("7");
-        robot.doubleClickOn(to).write("8");
+        robot.interact(from::clear);
+        robot.clickOn(from).write("7");
+        robot.interact(to::clear);
+        robot.clickOn(to).write("8");
         assertEquals("Add 4 jobs to the queue", robot.lookup("#queueAdd").queryAs(Button.class).getText());
         robot.clickOn("#queueAdd");
         waitFor(() -> studio.vm.history().allEntries().size() == 4);

@@ -111,7 +111,8 @@ class StudioViewFxTest {
         robot.clickOn("#generate");
         waitFor(() -> studio.vm.history().allEntries().size() == 1);
         TextField seed = robot.lookup("#seed").queryAs(TextField.class);
-        robot.doubleClickOn(seed).write("12345");
+        robot.interact(seed::clear);
+        robot.clickOn(seed).write("12345");
         robot.interact(() -> studio.vm.create().parameters().promptProperty().set("something else"));
         robot.clickOn(robot.lookup("#historyList .list-cell").nth(0).queryAs(javafx.scene.Node.class));
         robot.clickOn("#historyRecallButSeed");
