@@ -56,14 +56,18 @@ class GoldenParityTest {
     }
 
     static Stream<JsonObject> cases() throws IOException {
-        JsonObject root = JsonParser.parseString(Files.readString(GOLDENS.resolve("cases.json"))).getAsJsonObject();
+        return cases(GOLDENS);
+    }
+
+    static Stream<JsonObject> cases(Path goldens) throws IOException {
+        JsonObject root = JsonParser.parseString(Files.readString(goldens.resolve("cases.json"))).getAsJsonObject();
         List<JsonObject> list = new ArrayList<>();
         root.getAsJsonArray("cases").forEach(e -> list.add(e.getAsJsonObject()));
         return list.stream();
     }
 
-    static JsonObject trace(String id) throws IOException {
-        return JsonParser.parseString(Files.readString(GOLDENS.resolve(id + ".trace.json"))).getAsJsonObject();
+    static JsonObject trace(Path goldens, String id) throws IOException {
+        return JsonParser.parseString(Files.readString(goldens.resolve(id + ".trace.json"))).getAsJsonObject();
     }
 
     static int[][][] tokens(JsonObject trace, int scales) {
@@ -86,6 +90,11 @@ class GoldenParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void javaEngineDrawsTheReferenceTokensAndImage(JsonObject c) throws Exception {
+        check(engine, GOLDENS, c);
+    }
+
+    /** Runs one golden case of {@code goldens} on {@code engine} and compares tokens and image. */
+    static void check(HartEngine engine, Path goldens, JsonObject c) throws Exception {
         List<String> prompts = new ArrayList<>();
         c.getAsJsonArray("prompts").forEach(e -> prompts.add(e.getAsString()));
         List<Long> seeds = new ArrayList<>();
@@ -98,7 +107,7 @@ class GoldenParityTest {
         Branch branch = null;
         if (c.has("branch")) {
             JsonObject b = c.getAsJsonObject("branch");
-            JsonObject src = trace(b.get("of").getAsString());
+            JsonObject src = trace(goldens, b.get("of").getAsString());
             List<Long> orig = new ArrayList<>();
             src.getAsJsonObject("params").getAsJsonArray("seeds").forEach(e -> orig.add(e.getAsLong()));
             int from = b.get("from_scale").getAsInt();
@@ -108,7 +117,7 @@ class GoldenParityTest {
                 c.get("top_p").getAsDouble(), c.get("more_smooth").getAsBoolean(), c.get("discrete_only").getAsBoolean(),
                 c.get("greedy").getAsBoolean(), PreviewMode.LATENT_RGB, branch);
         GenerationResult res = engine.generate(req, GenerationListener.NONE, new GenerationControl());
-        JsonObject want = trace(c.get("id").getAsString());
+        JsonObject want = trace(goldens, c.get("id").getAsString());
         int scales = engine.bundle().manifest().model().scales();
         int[][][] expected = tokens(want, scales);
         for (int k = 0; k < scales; k++) {
@@ -117,7 +126,7 @@ class GoldenParityTest {
             }
         }
         float[] img = engine.sampler().lastPlanarImage();
-        float[] ref = Npy.read(GOLDENS.resolve(c.get("image").getAsString())).floats();
+        float[] ref = Npy.read(goldens.resolve(c.get("image").getAsString())).floats();
         assertEquals(ref.length, img.length);
         double max = 0;
         for (int i = 0; i < img.length; i++) {
