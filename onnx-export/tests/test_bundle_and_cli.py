@@ -231,3 +231,13 @@ def test_official_system_prompt_is_checked_against_its_hash(tmp_path):
     f.write_text('llm_system_prompt = """not the official prompt"""\n')
     with pytest.raises(ConfigError, match="SHA-256"):
         read_system_prompt(f)
+
+
+def test_manifest_conforms_to_the_json_schema(tiny):
+    import jsonschema
+    schema = json.loads((Path(__file__).resolve().parents[2] / "docs" / "bundle.schema.json").read_text())
+    manifest = json.loads((tiny / "b" / "manifest.json").read_text())
+    jsonschema.validate(manifest, schema)
+    bad = dict(manifest, codebook="../codebook.npy")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
