@@ -52,6 +52,15 @@ def quantize_ste(vae: HybridTokenizer, f: torch.Tensor, patch_nums, beta: float 
     return f_hat_st, loss / K, f_hat
 
 
+def tokenizer_batch(rng: np.random.Generator, batch: int, photos: Photos) -> torch.Tensor:
+    """A tokenizer training batch in [-1, 1]: Shapes World pictures plus a quarter of photo crops."""
+    n_ph = batch // 4 if photos else 0
+    imgs, _ = shapes_batch(rng, batch - n_ph)
+    if n_ph:
+        imgs = np.concatenate([imgs, photos.crops(rng, n_ph)])
+    return to_tensor(imgs)
+
+
 def grad_loss(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """L1 between image gradients: keeps stripes and dots sharp (no perceptual network is available)."""
     dx = lambda x: x[..., :, 1:] - x[..., :, :-1]
@@ -84,11 +93,7 @@ def train_tokenizer(a) -> None:
             imgs, _ = shapes_batch(rng, 32)
             _revive_codes(vae, vae.encode(to_tensor(imgs)), fraction=1.0)
     while step < a.steps and time.time() < t_end:
-        n_ph = a.batch // 4 if photos else 0
-        imgs, _ = shapes_batch(rng, a.batch - n_ph)
-        if n_ph:
-            imgs = np.concatenate([imgs, photos.crops(rng, n_ph)])
-        x = to_tensor(imgs)
+        x = tokenizer_batch(rng, a.batch, photos)
         f = vae.encode(x)
         f_hat_st, vq, _ = quantize_ste(vae, f, pn)
         # one decoder for both latents, alternating (HART: hybrid tokenizer training)
@@ -142,11 +147,7 @@ def train_decoder(a) -> None:
     pn = cfg.transformer.patch_nums
     t_end, t0, last_save = time.time() + a.minutes * 60, time.time(), time.time()
     while step < a.steps and time.time() < t_end:
-        n_ph = a.batch // 4 if photos else 0
-        imgs, _ = shapes_batch(rng, a.batch - n_ph)
-        if n_ph:
-            imgs = np.concatenate([imgs, photos.crops(rng, n_ph)])
-        x = to_tensor(imgs)
+        x = tokenizer_batch(rng, a.batch, photos)
         with torch.no_grad():
             f = vae.encode(x)
             _, f_hat_d, _ = vae.quantize.f_to_idx_and_residual(f, pn)
