@@ -2,7 +2,9 @@ package dev.hartstudio.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +14,7 @@ import dev.hartstudio.engine.generate.GenerationListener;
 import dev.hartstudio.engine.generate.GenerationRequest;
 import dev.hartstudio.engine.generate.GenerationResult;
 import dev.hartstudio.engine.generate.PreviewMode;
+import dev.hartstudio.engine.generate.RgbImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +91,21 @@ class HartEngineTest {
         for (int k = 0; k < scales; k++) {
             assertArrayEquals(single.tokens()[k][0], batch.tokens()[k][1]);
         }
+    }
+
+    @Test
+    void theDiscreteImageIsDecodedOnFirstUseAndEqualsADiscreteOnlyRun() throws Exception {
+        GenerationResult full = engine.generate(request("a green ring", 21, PreviewMode.NONE), null, null);
+        assertFalse(full.discrete().isDecoded(), "no second decode unless someone asks");
+        List<RgbImage> discrete = full.discreteImages();
+        assertTrue(full.discrete().isDecoded());
+        assertSame(discrete, full.discreteImages(), "decoded once");
+        GenerationResult only = engine.generate(new GenerationRequest(List.of("a green ring"), List.of(21L), null, null,
+                null, null, true, false, PreviewMode.NONE, null), null, null);
+        assertTrue(only.discrete().isDecoded());
+        assertArrayEquals(only.images().get(0).argb(), discrete.get(0).argb());
+        assertFalse(java.util.Arrays.equals(full.images().get(0).argb(), discrete.get(0).argb()),
+                "the residual diffusion changes the hybrid image");
     }
 
     @Test

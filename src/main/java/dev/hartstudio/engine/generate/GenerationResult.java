@@ -6,7 +6,8 @@ import java.util.List;
  * A finished (or stopped-early) generation.
  *
  * @param images final images, one per prompt (hybrid: discrete + residual, unless discrete-only)
- * @param discreteImages the same latents decoded without the diffusion residual
+ * @param discrete the same latents decoded without the diffusion residual, on first use (the same
+ *     images as {@code images} when discrete-only or stopped early)
  * @param residualHeat per image, {@code [P*P]} L2 norm of the diffusion residual per latent cell
  *     (all zero when discrete-only or stopped early)
  * @param tokens {@code tokens[scale][image]} = ids of every sampled scale
@@ -16,11 +17,19 @@ import java.util.List;
 public record GenerationResult(
         GenerationRequest request,
         List<RgbImage> images,
-        List<RgbImage> discreteImages,
+        DeferredImages discrete,
         List<float[]> residualHeat,
         int[][][] tokens,
         int stoppedAtScale,
         Timings timings) {
+
+    /**
+     * The discrete-only images, decoding them now if needed (one more VAE decode; blocks, so call it
+     * off the UI thread).
+     */
+    public List<RgbImage> discreteImages() throws dev.hartstudio.engine.EngineException {
+        return discrete.get();
+    }
 
     public boolean complete() {
         return stoppedAtScale < 0;

@@ -15,6 +15,7 @@ import dev.hartstudio.engine.OrtGraph;
 import dev.hartstudio.engine.TextEncoder;
 import dev.hartstudio.engine.TokenizedPrompts;
 import dev.hartstudio.engine.generate.Branch;
+import dev.hartstudio.engine.generate.DeferredImages;
 import dev.hartstudio.engine.generate.GenerationControl;
 import dev.hartstudio.engine.generate.GenerationEvent;
 import dev.hartstudio.engine.generate.GenerationListener;
@@ -253,11 +254,11 @@ public final class Sampler {
             // --- residual diffusion (5.3) and decode (4.8)
             long td = System.nanoTime();
             List<RgbImage> images;
-            List<RgbImage> discrete;
+            DeferredImages discrete;
             List<float[]> heat = new ArrayList<>();
             if (stoppedAt >= 0) {
                 images = decode(env, fhat, batch, cv, big, control);
-                discrete = images;
+                discrete = DeferredImages.of(images);
                 for (int b = 0; b < batch; b++) {
                     heat.add(new float[big * big]);
                 }
@@ -278,11 +279,9 @@ public final class Sampler {
                 float[] fDiscrete = fhat.clone();
                 addTokens(fDiscrete, lastEmbed, null, batch, cv, big);
                 addTokens(fhat, lastEmbed, rho, batch, cv, big);
-                discrete = req.discreteOnly() ? null : decode(env, fDiscrete, batch, cv, big, control);
-                images = decode(env, fhat, batch, cv, big, control);     // last: lastPlanar is the final image
-                if (discrete == null) {
-                    discrete = images;
-                }
+                images = decode(env, fhat, batch, cv, big, control);
+                discrete = req.discreteOnly() ? DeferredImages.of(images)
+                        : DeferredImages.deferred(() -> decodeImages(fDiscrete, batch, big));
                 for (int b = 0; b < batch; b++) {
                     float[] m = new float[L];
                     for (int n = 0; n < L; n++) {
@@ -519,6 +518,17 @@ public final class Sampler {
             img = floats(r, "image");
         }
         lastPlanar = img;
+        int side = big * model.downsample();
+        List<RgbImage> out = new ArrayList<>(batch);
+        for (int b = 0; b < batch; b++) {
+            out.add(RgbImage.fromPlanar(img, b * 3 * side * side, side, side));
+        }
+        return out;
+    }
+
+    /** The discrete-only images of a finished generation, decoded when first asked for. */
+    private List<RgbImage> decodeImages(float[] fhat, int batch, int big) throws EngineException {
+        float[] img = decodePlanar(fhat, batch, new GenerationControl());   // a closed model says so
         int side = big * model.downsample();
         List<RgbImage> out = new ArrayList<>(batch);
         for (int b = 0; b < batch; b++) {

@@ -267,7 +267,10 @@ public final class CreateViewModel {
         }
         return switch (finalView.get()) {
             case HYBRID -> r.images().get(0);
-            case DISCRETE -> r.discreteImages().isEmpty() ? r.images().get(0) : r.discreteImages().get(0);
+            case DISCRETE -> {
+                List<RgbImage> d = r.discrete().ifDecoded();
+                yield d == null || d.isEmpty() ? r.images().get(0) : d.get(0);
+            }
             case RESIDUAL -> r.residualHeat().isEmpty() ? r.images().get(0)
                     : Colormaps.squareHeatImage(r.residualHeat().get(0));
         };

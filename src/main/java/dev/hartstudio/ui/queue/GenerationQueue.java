@@ -2,6 +2,7 @@ package dev.hartstudio.ui.queue;
 
 import dev.hartstudio.engine.EngineCancelledException;
 import dev.hartstudio.engine.generate.GenerationRequest;
+import dev.hartstudio.engine.generate.GenerationResult;
 import dev.hartstudio.ui.common.TaskRunner;
 import dev.hartstudio.ui.engine.ModelInfo;
 import dev.hartstudio.ui.engine.StudioEngine;
@@ -209,10 +210,14 @@ public final class GenerationQueue {
         latest.set(next);
         next.start(model, lastStageNanos.get(key));
         renumber();
-        runner.submit(() -> eng.generate(next.request(), event -> runner.onUi(() -> {
-            next.apply(event);
-            tick.set(tick.get() + 1);
-        }), next.control()), result -> {
+        runner.submit(() -> {
+            GenerationResult r = eng.generate(next.request(), event -> runner.onUi(() -> {
+                next.apply(event);
+                tick.set(tick.get() + 1);
+            }), next.control());
+            r.discreteImages();          // the discrete/hybrid toggle shows it at once, decoded here, off the UI thread
+            return r;
+        }, result -> {
             next.finish(result);
             if (result.complete()) {
                 lastStageNanos.put(key, next.stageNanosArray());

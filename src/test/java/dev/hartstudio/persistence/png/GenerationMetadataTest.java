@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.hartstudio.bundle.Bundle;
 import dev.hartstudio.engine.generate.Branch;
+import dev.hartstudio.engine.generate.DeferredImages;
 import dev.hartstudio.engine.generate.GenerationRequest;
 import dev.hartstudio.engine.generate.GenerationResult;
 import dev.hartstudio.engine.generate.PreviewMode;
@@ -29,7 +30,7 @@ class GenerationMetadataTest {
         RgbImage image = new RgbImage(128, 128, new int[128 * 128]);
         List<RgbImage> images = java.util.Collections.nCopies(request.batch(), image);
         Timings timings = new Timings(1, new long[] {2, 3}, new long[] {4}, 5, 6, 7, 8);
-        return new GenerationResult(request, images, images, List.of(), new int[0][][], stoppedAtScale, timings);
+        return new GenerationResult(request, images, DeferredImages.of(images), List.of(), new int[0][][], stoppedAtScale, timings);
     }
 
     @Test

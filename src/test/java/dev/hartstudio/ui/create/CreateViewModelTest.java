@@ -88,9 +88,10 @@ class CreateViewModelTest {
     }
 
     @Test
-    void finalViewSwitchesBetweenHybridDiscreteAndResidual() {
+    void finalViewSwitchesBetweenHybridDiscreteAndResidual() throws Exception {
         vm.generate();
         GenerationJob job = vm.getShownJob();
+        assertTrue(job.getResult().discrete().isDecoded(), "the queue decodes the discrete image before the job ends");
         vm.finalViewProperty().set(CreateViewModel.FinalView.DISCRETE);
         assertSame(job.getResult().discreteImages().get(0), vm.displayedImageBinding().get());
         vm.finalViewProperty().set(CreateViewModel.FinalView.RESIDUAL);

@@ -3,6 +3,7 @@ package dev.hartstudio.ui.testing;
 import dev.hartstudio.bundle.SamplingDefaults;
 import dev.hartstudio.engine.CancelToken;
 import dev.hartstudio.engine.EngineException;
+import dev.hartstudio.engine.generate.DeferredImages;
 import dev.hartstudio.engine.generate.GenerationControl;
 import dev.hartstudio.engine.generate.GenerationEvent;
 import dev.hartstudio.engine.generate.GenerationListener;
@@ -17,8 +18,8 @@ import dev.hartstudio.engine.image.FittedImage;
 import dev.hartstudio.engine.image.ImageFit;
 import dev.hartstudio.engine.image.Metrics;
 import dev.hartstudio.ui.engine.ModelInfo;
-import java.awt.image.BufferedImage;
 import dev.hartstudio.ui.engine.StudioEngine;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -105,7 +106,7 @@ public final class FakeEngine implements StudioEngine {
             heat[i] = steps == 0 ? 0 : i / (float) heat.length;
         }
         Timings t = new Timings(500_000, scaleNanos, diffNanos, 1_000_000, 0, 0, 20_000_000);
-        return new GenerationResult(request, List.of(finalImage), List.of(discrete), List.of(heat), tokens, stoppedAt, t);
+        return new GenerationResult(request, List.of(finalImage), DeferredImages.deferred(() -> List.of(discrete)), List.of(heat), tokens, stoppedAt, t);
     }
 
     /**
