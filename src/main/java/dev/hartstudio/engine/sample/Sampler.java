@@ -31,6 +31,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 
 /**
  * HART text-to-image generation around a bundle's graphs (HART-INFERENCE 2.4-6; the Python mirror
@@ -38,6 +40,11 @@ import java.util.Map;
  * area resize and the diffusion sampler run here; every network runs in ONNX Runtime.
  */
 public final class Sampler {
+
+    /** Threads for the host-side sampling of one scale (ForkJoin's common pool plus the caller). */
+    private static final int WORKERS = Math.max(1, Runtime.getRuntime().availableProcessors());
+    /** Below this many tokens a scale is sampled on the calling thread (forking costs more). */
+    private static final int PARALLEL_MIN_ROWS = 8;
 
     private final Bundle bundle;
     private final BundleGraphs graphs;
@@ -136,7 +143,6 @@ public final class Sampler {
             float[] xLast = null;
             OnnxTensor xLastT = null;
             int stoppedAt = -1;
-            double[] scratch = new double[vocab];
             for (int k = 0; k < scales; k++) {
                 long ts = System.nanoTime();
                 control.token().throwIfCancelled();
@@ -182,45 +188,21 @@ public final class Sampler {
                 int tokOffset = k == 0 ? slots - 1 : 0;
                 int tokTotal = k == 0 ? slots : l;
                 float[] z = SamplerMath.cfg(logits, batch, batch, k == 0 ? 1 : l, tokOffset, tokTotal, vocab, cfg * sc.ratio());
-                SamplerMath.topK(z, batch * l, vocab, Math.min(topK[k], vocab));
-                SamplerMath.topP(z, batch * l, vocab, topP);
                 int[][] idx = new int[batch][l];
                 boolean forced = branch != null && k < branch.fromScale();
-                for (int b = 0; b < batch; b++) {
-                    if (forced) {
-                        int[] given = branch.tokens()[k][b];
-                        if (given.length != l) {
-                            throw new EngineException("Branch tokens of scale " + k + " have " + given.length
-                                    + " entries, expected " + l + ".");
+                if (forced) {
+                    for (int b = 0; b < batch; b++) {
+                        if (branch.tokens()[k][b].length != l) {
+                            throw new EngineException("Branch tokens of scale " + k + " have "
+                                    + branch.tokens()[k][b].length + " entries, expected " + l + ".");
                         }
-                        idx[b] = given.clone();
-                        continue;
-                    }
-                    long seed = seedFor(req, b, k);
-                    for (int n = 0; n < l; n++) {
-                        int o = (b * l + n) * vocab;
-                        idx[b][n] = req.greedy() ? PortableRng.argmax(z, o, vocab)
-                                : PortableRng.categorical(z, o, vocab, PortableRng.tokenUniform(seed, k, n));
+                        idx[b] = branch.tokens()[k][b].clone();
                     }
                 }
-                tokens[k] = idx;
                 float[] e = new float[batch * l * cv];
-                if (smooth) {
-                    double[] q = new double[vocab];
-                    for (int b = 0; b < batch; b++) {
-                        long key = PortableRng.key(seedFor(req, b, k), PortableRng.GUMBEL, k);
-                        for (int n = 0; n < l; n++) {
-                            int zo = (b * l + n) * vocab;
-                            for (int v = 0; v < vocab; v++) {
-                                // masked entries get weight 0 whatever their draw: skip it (counter-based RNG)
-                                q[v] = req.greedy() || z[zo + v] == Float.NEGATIVE_INFINITY ? 1.0
-                                        : PortableRng.exp1(PortableRng.word(key, (long) n * vocab + v));
-                            }
-                            SamplerMath.softEmbed(z, (b * l + n) * vocab, vocab, (float) sc.logitMult(), sc.tau(), q,
-                                    codebook, cv, e, (b * l + n) * cv, scratch);
-                        }
-                    }
-                } else {
+                sampleRows(req, z, idx, e, forced, smooth, k, l, vocab, cv, Math.min(topK[k], vocab), topP, sc);
+                tokens[k] = idx;
+                if (!smooth) {
                     hardEmbed(idx, e, cv);
                 }
                 if (k < scales - 1) {
@@ -524,6 +506,61 @@ public final class Sampler {
             out.add(RgbImage.fromPlanar(img, b * 3 * side * side, side, side));
         }
         return out;
+    }
+
+    /**
+     * Top-k, top-p, the token draw and (with {@code smooth}) the Gumbel soft embedding of every
+     * token of one scale. Rows are independent (the RNG is counter-based), so they run on all cores;
+     * each row's arithmetic is exactly the sequential one, so the tokens do not depend on the split.
+     *
+     * @param z masked in place, {@code [B·l, V]}
+     * @param idx filled unless {@code forced} (branch tokens already in place)
+     * @param e soft embeddings {@code [B·l, Cv]}, filled when {@code smooth}
+     */
+    private void sampleRows(GenerationRequest req, float[] z, int[][] idx, float[] e, boolean forced, boolean smooth,
+            int k, int l, int vocab, int cv, int topK, double topP, Schedule.Scale sc) {
+        int batch = idx.length;
+        int rows = batch * l;
+        long[] seeds = new long[batch];
+        long[] gumbelKeys = new long[batch];
+        for (int b = 0; b < batch; b++) {
+            seeds[b] = seedFor(req, b, k);
+            gumbelKeys[b] = PortableRng.key(seeds[b], PortableRng.GUMBEL, k);
+        }
+        float mult = (float) sc.logitMult();
+        double tau = sc.tau();
+        boolean greedy = req.greedy();
+        int parts = rows < PARALLEL_MIN_ROWS ? 1 : Math.min(WORKERS, rows);
+        IntConsumer part = w -> {
+            float[] tmp = new float[vocab];
+            double[] q = new double[vocab];
+            double[] scratch = new double[vocab];
+            int[] order = topP > 0 && topP < 1 ? new int[vocab] : null;
+            for (int r = w * rows / parts, end = (w + 1) * rows / parts; r < end; r++) {
+                int b = r / l;
+                int n = r % l;
+                int zo = r * vocab;
+                SamplerMath.topKRow(z, zo, vocab, topK, tmp);
+                SamplerMath.topPRow(z, zo, vocab, topP, order, scratch);
+                if (!forced) {
+                    idx[b][n] = greedy ? PortableRng.argmax(z, zo, vocab)
+                            : PortableRng.categorical(z, zo, vocab, PortableRng.tokenUniform(seeds[b], k, n));
+                }
+                if (smooth) {
+                    for (int v = 0; v < vocab; v++) {
+                        // masked entries get weight 0 whatever their draw: skip it (counter-based RNG)
+                        q[v] = greedy || z[zo + v] == Float.NEGATIVE_INFINITY ? 1.0
+                                : PortableRng.exp1(PortableRng.word(gumbelKeys[b], (long) n * vocab + v));
+                    }
+                    SamplerMath.softEmbed(z, zo, vocab, mult, tau, q, codebook, cv, e, r * cv, scratch);
+                }
+            }
+        };
+        if (parts == 1) {
+            part.accept(0);
+        } else {
+            IntStream.range(0, parts).parallel().forEach(part);
+        }
     }
 
     /** The discrete-only images of a finished generation, decoded when first asked for. */

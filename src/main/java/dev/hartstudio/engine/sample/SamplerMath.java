@@ -33,18 +33,22 @@ public final class SamplerMath {
 
     /** Entries strictly below the k-th largest of each row become −∞ (ties survive); k ≤ 0 or ≥ V: none. */
     public static void topK(float[] z, int rows, int vocab, int k) {
+        float[] tmp = new float[vocab];
+        for (int r = 0; r < rows; r++) {
+            topKRow(z, r * vocab, vocab, k, tmp);
+        }
+    }
+
+    /** {@link #topK} of the one row at {@code o}; {@code tmp} holds at least {@code vocab} floats. */
+    public static void topKRow(float[] z, int o, int vocab, int k, float[] tmp) {
         if (k <= 0 || k >= vocab) {
             return;
         }
-        float[] tmp = new float[vocab];
-        for (int r = 0; r < rows; r++) {
-            int o = r * vocab;
-            System.arraycopy(z, o, tmp, 0, vocab);
-            float kth = select(tmp, vocab - k);
-            for (int v = 0; v < vocab; v++) {
-                if (z[o + v] < kth) {
-                    z[o + v] = Float.NEGATIVE_INFINITY;
-                }
+        System.arraycopy(z, o, tmp, 0, vocab);
+        float kth = select(tmp, vocab, vocab - k);
+        for (int v = 0; v < vocab; v++) {
+            if (z[o + v] < kth) {
+                z[o + v] = Float.NEGATIVE_INFINITY;
             }
         }
     }
@@ -54,8 +58,13 @@ public final class SamplerMath {
      * O(V) on average; reorders {@code a}). NaN-free input.
      */
     static float select(float[] a, int index) {
+        return select(a, a.length, index);
+    }
+
+    /** {@link #select(float[], int)} over the first {@code length} entries of {@code a}. */
+    static float select(float[] a, int length, int index) {
         int lo = 0;
-        int hi = a.length - 1;
+        int hi = length - 1;
         while (lo < hi) {
             float pivot = median3(a[lo], a[(lo + hi) >>> 1], a[hi]);
             int i = lo;
@@ -98,27 +107,51 @@ public final class SamplerMath {
         if (!(p > 0 && p < 1)) {
             return;
         }
-        Integer[] order = new Integer[vocab];
+        int[] order = new int[vocab];
         double[] e = new double[vocab];
         for (int r = 0; r < rows; r++) {
-            final int o = r * vocab;
-            for (int v = 0; v < vocab; v++) {
-                order[v] = v;
+            topPRow(z, r * vocab, vocab, p, order, e);
+        }
+    }
+
+    /**
+     * {@link #topP} of the one row at {@code o}; {@code order} and {@code e} hold at least
+     * {@code vocab} entries (unused, and may be null, when p is not in (0, 1)).
+     */
+    public static void topPRow(float[] z, int o, int vocab, double p, int[] order, double[] e) {
+        if (!(p > 0 && p < 1)) {
+            return;
+        }
+        stableOrder(z, o, vocab, order);
+        double max = z[o + order[vocab - 1]];
+        double sum = 0;
+        for (int i = 0; i < vocab; i++) {
+            e[i] = Math.exp((double) z[o + order[i]] - max);
+            sum += e[i];
+        }
+        double c = 0;
+        for (int i = 0; i < vocab - 1; i++) {
+            c += e[i] / sum;
+            if (c <= 1.0 - p) {
+                z[o + order[i]] = Float.NEGATIVE_INFINITY;
             }
-            Arrays.sort(order, (x, y) -> Float.compare(z[o + x], z[o + y]));   // stable for equal keys
-            double max = z[o + order[vocab - 1]];
-            double sum = 0;
-            for (int i = 0; i < vocab; i++) {
-                e[i] = Math.exp((double) z[o + order[i]] - max);
-                sum += e[i];
-            }
-            double c = 0;
-            for (int i = 0; i < vocab - 1; i++) {
-                c += e[i] / sum;
-                if (c <= 1.0 - p) {
-                    z[o + order[i]] = Float.NEGATIVE_INFINITY;
-                }
-            }
+        }
+    }
+
+    /**
+     * Indices of row {@code z[o, o+V)} sorted ascending by value, equal values in index order (a
+     * stable sort): packs (order-preserving value bits, index) into longs and sorts those.
+     */
+    static void stableOrder(float[] z, int o, int vocab, int[] order) {
+        long[] keys = new long[vocab];
+        for (int v = 0; v < vocab; v++) {
+            int bits = Float.floatToIntBits(z[o + v]);
+            int key = bits < 0 ? ~bits : bits | 0x80000000;           // monotone in the float's value
+            keys[v] = ((long) (key ^ 0x80000000) << 32) | v;          // signed compare = unsigned key order
+        }
+        Arrays.sort(keys);
+        for (int i = 0; i < vocab; i++) {
+            order[i] = (int) keys[i];
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.hartstudio.engine.sample;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -33,6 +35,62 @@ class SamplerMathTest {
         assertEquals(5f, z[3]);
         assertEquals(5f, z[5]);
         assertEquals(Float.NEGATIVE_INFINITY, z[2]);
+    }
+
+    @Test
+    void stableOrderEqualsAStableSortWithTiesNegativesZerosAndMaskedEntries() {
+        Random r = new Random(3);
+        for (int trial = 0; trial < 50; trial++) {
+            int vocab = 1 + r.nextInt(300);
+            float[] z = new float[vocab + 7];
+            for (int v = 0; v < z.length; v++) {
+                int kind = r.nextInt(6);
+                z[v] = switch (kind) {
+                    case 0 -> Float.NEGATIVE_INFINITY;
+                    case 1 -> r.nextInt(3) - 1;                  // many ties, including 0
+                    case 2 -> -0.0f;
+                    default -> (float) r.nextGaussian() * 10;
+                };
+            }
+            int o = 7;
+            Integer[] boxed = new Integer[vocab];
+            for (int v = 0; v < vocab; v++) {
+                boxed[v] = v;
+            }
+            Arrays.sort(boxed, (x, y) -> Float.compare(z[o + x], z[o + y]));
+            int[] order = new int[vocab];
+            SamplerMath.stableOrder(z, o, vocab, order);
+            for (int i = 0; i < vocab; i++) {
+                assertEquals(boxed[i].intValue(), order[i], "trial " + trial + " position " + i);
+            }
+        }
+    }
+
+    @Test
+    void rowWiseTopKAndTopPEqualTheWholeMatrixVersions() {
+        Random r = new Random(5);
+        int rows = 9;
+        int vocab = 64;
+        float[] a = new float[rows * vocab];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) r.nextGaussian() * 3;
+        }
+        float[] b = a.clone();
+        SamplerMath.topK(a, rows, vocab, 20);
+        SamplerMath.topP(a, rows, vocab, 0.8);
+        float[] tmp = new float[vocab];
+        int[] order = new int[vocab];
+        double[] e = new double[vocab];
+        for (int row = rows - 1; row >= 0; row--) {               // any order of rows gives the same
+            SamplerMath.topKRow(b, row * vocab, vocab, 20, tmp);
+            SamplerMath.topPRow(b, row * vocab, vocab, 0.8, order, e);
+        }
+        assertArrayEquals(a, b);
+        long kept = 0;
+        for (float v : a) {
+            kept += v == Float.NEGATIVE_INFINITY ? 0 : 1;
+        }
+        assertTrue(kept >= rows && kept < rows * 20L, "top-p removes some of the top-k survivors, never all");
     }
 
     @Test
