@@ -3,6 +3,7 @@ package dev.hartstudio.engine;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensorLike;
+import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.RunOptions;
@@ -94,6 +95,20 @@ public final class OrtGraph implements AutoCloseable {
      */
     public OrtSession.Result run(Map<String, ? extends OnnxTensorLike> inputs, Set<String> outputs,
             CancelToken cancel) throws EngineException {
+        return run(inputs, outputs, Map.of(), cancel);
+    }
+
+    /**
+     * Like {@link #run(Map, Set, CancelToken)}, with {@code pinned} outputs written straight into
+     * tensors the caller made over its own direct buffers (no copy out of ONNX Runtime); those are not
+     * in the result. {@code outputs} names the others and must not be null when {@code pinned} is not
+     * empty.
+     */
+    public OrtSession.Result run(Map<String, ? extends OnnxTensorLike> inputs, Set<String> outputs,
+            Map<String, ? extends OnnxValue> pinned, CancelToken cancel) throws EngineException {
+        if (!pinned.isEmpty() && outputs == null) {
+            throw new IllegalArgumentException("name the outputs to allocate when some are pinned");
+        }
         lock.lock();
         try {
             if (closed) {
@@ -105,7 +120,8 @@ public final class OrtGraph implements AutoCloseable {
                 cancel.register(terminate);
                 try {
                     cancel.throwIfCancelled();
-                    return outputs == null ? session.run(inputs, runOptions) : session.run(inputs, outputs, runOptions);
+                    return outputs == null ? session.run(inputs, runOptions)
+                            : session.run(inputs, outputs, pinned, runOptions);
                 } catch (OrtException e) {
                     if (cancel.isCancelled()) {
                         throw new EngineCancelledException("Cancelled during the " + role + " graph.", e);

@@ -25,6 +25,8 @@ import dev.hartstudio.engine.generate.PreviewMode;
 import dev.hartstudio.engine.generate.RgbImage;
 import dev.hartstudio.engine.generate.Timings;
 import dev.hartstudio.engine.rng.PortableRng;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
@@ -45,6 +47,8 @@ public final class Sampler {
     private static final int WORKERS = Math.max(1, Runtime.getRuntime().availableProcessors());
     /** Below this many tokens a scale is sampled on the calling thread (forking costs more). */
     private static final int PARALLEL_MIN_ROWS = 8;
+    private static final java.util.Set<String> STEP_OUTPUTS = java.util.Set.of("hidden", "present_k", "present_v");
+    private static final java.util.Set<String> LAST_STEP_OUTPUTS = java.util.Set.of("hidden");
 
     private final Bundle bundle;
     private final BundleGraphs graphs;
@@ -55,6 +59,10 @@ public final class Sampler {
     private final float[] preview;
     private long insideOrt;
     private float[] lastPlanar;
+    /** The step graph's logits {@code [2B, l, V]}, written there by ONNX Runtime; grows, never shrinks. */
+    private ByteBuffer logitsStore;
+    /** CFG-guided logits {@code [B·l, V]} of the scale being sampled; reused across scales. */
+    private float[] guided;
 
     public Sampler(Bundle bundle, BundleGraphs graphs, TextEncoder text) {
         this.bundle = bundle;
@@ -167,9 +175,13 @@ public final class Sampler {
                     in.put("head_ada", headAda);
                     in.put("past_k", pastK);
                     in.put("past_v", pastV);
-                    // the cache is not needed after the last scale: skip copying it out (HART 1024px: 3.8 GB on GPU)
-                    step = k == scales - 1 ? run(GraphRole.STEP, in, java.util.Set.of("hidden", "logits"), control)
-                            : run(GraphRole.STEP, in, control);
+                    // logits go straight into a reused direct buffer (no copies out of ONNX Runtime); the
+                    // cache is not needed after the last scale: skip copying it out (HART 1024px: 3.8 GB on GPU)
+                    try (OnnxTensor logitsT = OnnxTensor.createTensor(env, logitsBuffer(rows2 * lIn * vocab),
+                            new long[] {rows2, lIn, vocab})) {
+                        step = run(GraphRole.STEP, in, k == scales - 1 ? LAST_STEP_OUTPUTS : STEP_OUTPUTS,
+                                Map.of("logits", logitsT), control);
+                    }
                 }
                 if (k > 0) {
                     open.remove(x);
@@ -184,10 +196,11 @@ public final class Sampler {
                     pastK = (OnnxTensor) step.get("present_k").get();
                     pastV = (OnnxTensor) step.get("present_v").get();
                 }
-                float[] logits = floats(step, "logits");
                 int tokOffset = k == 0 ? slots - 1 : 0;
                 int tokTotal = k == 0 ? slots : l;
-                float[] z = SamplerMath.cfg(logits, batch, batch, k == 0 ? 1 : l, tokOffset, tokTotal, vocab, cfg * sc.ratio());
+                float[] z = guidedBuffer(batch * l * vocab);
+                SamplerMath.cfg(logitsStore.asFloatBuffer(), batch, batch, k == 0 ? 1 : l, tokOffset, tokTotal, vocab,
+                        cfg * sc.ratio(), z);
                 int[][] idx = new int[batch][l];
                 boolean forced = branch != null && k < branch.fromScale();
                 if (forced) {
@@ -563,6 +576,21 @@ public final class Sampler {
         }
     }
 
+    /** A direct native-order view of {@code floats} floats over the reused logits store. */
+    private FloatBuffer logitsBuffer(int floats) {
+        if (logitsStore == null || logitsStore.capacity() < 4L * floats) {
+            logitsStore = ByteBuffer.allocateDirect(4 * floats).order(ByteOrder.nativeOrder());
+        }
+        return logitsStore.asFloatBuffer().limit(floats);
+    }
+
+    private float[] guidedBuffer(int floats) {
+        if (guided == null || guided.length < floats) {
+            guided = new float[floats];
+        }
+        return guided;
+    }
+
     /** The discrete-only images of a finished generation, decoded when first asked for. */
     private List<RgbImage> decodeImages(float[] fhat, int batch, int big) throws EngineException {
         float[] img = decodePlanar(fhat, batch, new GenerationControl());   // a closed model says so
@@ -604,10 +632,15 @@ public final class Sampler {
 
     private OrtSession.Result run(GraphRole role, Map<String, OnnxTensor> inputs, java.util.Set<String> outputs,
             GenerationControl control) throws EngineException {
+        return run(role, inputs, outputs, Map.of(), control);
+    }
+
+    private OrtSession.Result run(GraphRole role, Map<String, OnnxTensor> inputs, java.util.Set<String> outputs,
+            Map<String, OnnxTensor> pinned, GenerationControl control) throws EngineException {
         OrtGraph g = graphs.get(role);
         long t = System.nanoTime();
         try {
-            return g.run(inputs, outputs, control.token());
+            return g.run(inputs, outputs, pinned, control.token());
         } finally {
             insideOrt += System.nanoTime() - t;
         }

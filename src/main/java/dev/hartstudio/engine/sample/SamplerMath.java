@@ -31,6 +31,29 @@ public final class SamplerMath {
         return z;
     }
 
+    /**
+     * {@link #cfg(float[], int, int, int, int, int, int, double)} reading the logits from a buffer
+     * (ONNX Runtime's output, absolute indexing) and writing into {@code z} (at least
+     * {@code rows·tokens·vocab} long; reused by the caller).
+     */
+    public static void cfg(java.nio.FloatBuffer logits2, int rows, int rowOffset, int tokens, int tokenOffset,
+            int tokensTotal, int vocab, double t, float[] z) {
+        float a = (float) (1 + t);
+        float b = (float) t;
+        float[] cond = new float[vocab];
+        float[] uncond = new float[vocab];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < tokens; i++) {
+                logits2.get((r * tokensTotal + tokenOffset + i) * vocab, cond, 0, vocab);
+                logits2.get(((r + rowOffset) * tokensTotal + tokenOffset + i) * vocab, uncond, 0, vocab);
+                int o = (r * tokens + i) * vocab;
+                for (int v = 0; v < vocab; v++) {
+                    z[o + v] = a * cond[v] - b * uncond[v];
+                }
+            }
+        }
+    }
+
     /** Entries strictly below the k-th largest of each row become −∞ (ties survive); k ≤ 0 or ≥ V: none. */
     public static void topK(float[] z, int rows, int vocab, int k) {
         float[] tmp = new float[vocab];
