@@ -22,6 +22,15 @@ public final class Ort {
 
     private static OrtEnvironment environment;
 
+    /** Whether idle pool threads spin briefly before sleeping (-Dhartstudio.ort.spin=false turns it off). */
+    private static final boolean SPIN = Boolean.parseBoolean(System.getProperty("hartstudio.ort.spin", "true"));
+
+    /** Threads of the shared ONNX Runtime pool: every core, or -Dhartstudio.threads=N. */
+    public static int threads() {
+        int n = Integer.getInteger("hartstudio.threads", Runtime.getRuntime().availableProcessors());
+        return Math.max(1, Math.min(n, 1024));
+    }
+
     private Ort() {
     }
 
@@ -35,7 +44,16 @@ public final class Ort {
 
     private static OrtEnvironment create() throws EngineException {
         FutureTask<OrtEnvironment> task = new FutureTask<>(() -> {
-            OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "hart-studio");
+            OrtEnvironment env;
+            try (OrtEnvironment.ThreadingOptions threads = new OrtEnvironment.ThreadingOptions()) {
+                // One pool for every graph: the sampler runs the graphs one after another, so a single
+                // pool of all cores is always the one in use, and its threads may spin between runs
+                // (separate per-session pools would have to sleep or steal each other's cores).
+                threads.setGlobalIntraOpNumThreads(threads());
+                threads.setGlobalInterOpNumThreads(1);
+                threads.setGlobalSpinControl(SPIN);
+                env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "hart-studio", threads);
+            }
             env.setTelemetry(false);
             return env;
         });

@@ -87,12 +87,10 @@ public final class ProviderResolver {
             // ALL: layout and fusion passes (attention, GELU, LayerNorm) pay off over the many runs
             // of one generation; the one-time cost is paid when the bundle loads.
             options.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
-            // Every core for the matmuls of one run; graphs run one after another, never in parallel.
-            options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+            // Graphs run one after another, never in parallel, on the environment's one shared pool
+            // of every core (see Ort): no per-session pools.
+            options.disablePerSessionThreads();
             options.setExecutionMode(SessionOptions.ExecutionMode.SEQUENTIAL);
-            // Each graph keeps its own thread pool and the sampler alternates between graphs, so
-            // spinning idle pools would steal the cores the running graph needs.
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             // Shapes repeat for every image (one set per scale), so planned buffers are reused.
             options.setMemoryPatternOptimization(true);
             options.setCPUArenaAllocator(true);

@@ -44,7 +44,7 @@ import java.util.stream.IntStream;
 public final class Sampler {
 
     /** Threads for the host-side sampling of one scale (ForkJoin's common pool plus the caller). */
-    private static final int WORKERS = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private static final int WORKERS = Ort.threads();
     /** Below this many tokens a scale is sampled on the calling thread (forking costs more). */
     private static final int PARALLEL_MIN_ROWS = 8;
     private static final java.util.Set<String> STEP_OUTPUTS = java.util.Set.of("hidden", "present_k", "present_v");
