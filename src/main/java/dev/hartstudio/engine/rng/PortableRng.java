@@ -101,6 +101,14 @@ public final class PortableRng {
      * @throws IllegalArgumentException if every entry is masked or a logit is NaN or +∞
      */
     public static int categorical(float[] maskedLogits, int offset, int V, double u) {
+        return categorical(maskedLogits, offset, V, u, new double[V]);
+    }
+
+    /**
+     * {@link #categorical(float[], int, int, double)} with a caller's scratch array of at least
+     * {@code V} doubles (the weights are computed once and summed twice, in the same order).
+     */
+    public static int categorical(float[] maskedLogits, int offset, int V, double u, double[] weights) {
         double m = Double.NEGATIVE_INFINITY;
         for (int v = 0; v < V; v++) {
             float z = maskedLogits[offset + v];
@@ -114,14 +122,16 @@ public final class PortableRng {
         }
         double total = 0.0;
         for (int v = 0; v < V; v++) {
-            total += weight(maskedLogits[offset + v], m);
+            double w = weight(maskedLogits[offset + v], m);
+            weights[v] = w;
+            total += w;
         }
         double threshold = u * total;
         // Second pass repeats the same additions in the same order, so c_v is bit-identical.
         double c = 0.0;
         int lastUnmasked = -1;
         for (int v = 0; v < V; v++) {
-            double w = weight(maskedLogits[offset + v], m);
+            double w = weights[v];
             c += w;
             if (w > 0.0) {
                 lastUnmasked = v;

@@ -557,7 +557,7 @@ public final class Sampler {
                 SamplerMath.topPRow(z, zo, vocab, topP, order, scratch);
                 if (!forced) {
                     idx[b][n] = greedy ? PortableRng.argmax(z, zo, vocab)
-                            : PortableRng.categorical(z, zo, vocab, PortableRng.tokenUniform(seeds[b], k, n));
+                            : PortableRng.categorical(z, zo, vocab, PortableRng.tokenUniform(seeds[b], k, n), scratch);
                 }
                 if (smooth) {
                     for (int v = 0; v < vocab; v++) {

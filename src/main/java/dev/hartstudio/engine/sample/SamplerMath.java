@@ -204,7 +204,8 @@ public final class SamplerMath {
         }
         double sum = 0;
         for (int v = 0; v < vocab; v++) {
-            double y = Math.exp(scratch[v] - max);
+            double d = scratch[v] - max;
+            double y = d < -800 ? 0.0 : Math.exp(d);      // exp underflows to exactly 0 there (and at −∞)
             scratch[v] = y;
             sum += y;
         }
