@@ -60,6 +60,28 @@ def generate_batch(be, b: Bundle, penc, prompts, seeds, discrete_only=False, cfg
     return generate(be, b.schedule, ctx, pos, mask, opts, PortableDraws(seeds))
 
 
+def tokenizer_ceiling(prompts: list[dict], reconstruct_fn, size: int, seed: int = 4242) -> dict:
+    """Prompt adherence of the tokenizer's own reconstructions of the rendered truth of each prompt:
+    what a generator that predicted every token perfectly could reach with this tokenizer.
+
+    ``reconstruct_fn(img_HW3 uint8) -> {"discrete": img_HW3, "hybrid": img_HW3}``. Returns
+    ``{"discrete": {category: accuracy, ..., "overall"}, "hybrid": {...}}``.
+    """
+    rng = np.random.default_rng(seed)
+    rows = {"discrete": [], "hybrid": []}
+    for p in prompts:
+        truth = render_prompt(p["prompt"], rng, size)
+        rec = reconstruct_fn(truth)
+        for kind in rows:
+            r = score_image(rec[kind], p["prompt"])
+            rows[kind].append({"passed": r["passed"], "category": p["category"]})
+    out = {}
+    for kind, results in rows.items():
+        summary = summarise(results)
+        out[kind] = {c: v["accuracy"] for c, v in summary["categories"].items()} | {"overall": summary["overall"]}
+    return out
+
+
 def evaluate(bundle_path: Path, out: Path, n: int = 210, seeds=(0, 1), batch: int = 10, recon_n: int = 48) -> dict:
     b = Bundle.open(bundle_path)
     be = OrtBackend(b)
@@ -116,6 +138,10 @@ def evaluate(bundle_path: Path, out: Path, n: int = 210, seeds=(0, 1), batch: in
                 from PIL import Image
                 Image.fromarray(np.concatenate([im, to_hw3(r["discrete"]), to_hw3(r["hybrid"])], 1)).save(samples_recon)
         recon[name] = {k: float(np.mean(v)) for k, v in m.items()} | {"n": len(imgs)}
+    def bundle_recon(img):
+        r = reconstruct(be, b.schedule, img.transpose(2, 0, 1).astype(np.float32) / 255)
+        return {"discrete": to_hw3(r["discrete"]), "hybrid": to_hw3(r["hybrid"])}
+    ceiling = tokenizer_ceiling(prompts, bundle_recon, R)
     report = {
         "bundle": b.manifest["name"], "prompts": len(prompts), "seeds": list(seeds), "generation_seconds": round(gen_s, 1),
         "adherence": {c: v["accuracy"] for c, v in summary["categories"].items()} | {"overall": summary["overall"]},
@@ -125,6 +151,7 @@ def evaluate(bundle_path: Path, out: Path, n: int = 210, seeds=(0, 1), batch: in
                     "hf_ratio_hybrid": float(np.mean(pattern["hf_hybrid"]) / np.mean(pattern["hf_truth"])) if pattern["hf_truth"] else None,
                     "hf_ratio_discrete_only": float(np.mean(pattern["hf_discrete"]) / np.mean(pattern["hf_truth"])) if pattern["hf_truth"] else None},
         "reconstruction": recon,
+        "tokenizer_ceiling": ceiling,
     }
     (out / "report.json").write_text(json.dumps(report, indent=1))
     (out / "results.jsonl").write_text("\n".join(json.dumps(r) for r in results))

@@ -32,3 +32,16 @@ def test_tokenizer_and_generator_stages_train_resume_and_ship(tmp_path):
     rep = evaluate(tmp_path / "bundle", tmp_path / "eval", n=7, seeds=(0,), batch=7, recon_n=2)
     assert set(rep["adherence"]) >= {"overall"}
     assert rep["reconstruction"]["shapes"]["n"] == 2
+    for kind in ("discrete", "hybrid"):
+        assert 0.0 <= rep["tokenizer_ceiling"][kind]["overall"] <= 1.0
+
+
+def test_tokenizer_ceiling_is_one_for_a_lossless_tokenizer_and_zero_for_a_blank_one():
+    from hart_export.evaluate import tokenizer_ceiling
+    from hart_export.shapes.captions import eval_prompts
+    prompts = eval_prompts(14, seed=3)
+    perfect = tokenizer_ceiling(prompts, lambda img: {"discrete": img, "hybrid": img}, 128)
+    assert perfect["hybrid"]["overall"] == 1.0 and perfect["discrete"]["overall"] == 1.0
+    grey = np.full((128, 128, 3), 128, np.uint8)
+    blank = tokenizer_ceiling(prompts, lambda img: {"discrete": grey, "hybrid": img}, 128)
+    assert blank["discrete"]["overall"] == 0.0 and blank["hybrid"]["overall"] == 1.0
