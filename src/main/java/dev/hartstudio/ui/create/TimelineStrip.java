@@ -27,7 +27,7 @@ import javafx.scene.layout.VBox;
 public final class TimelineStrip extends ScrollPane {
 
     static final double THUMB_MAX = 56;
-    static final double THUMB_MIN = 36;
+    static final double THUMB_MIN = 20;
     private static final double CELL_EXTRA = 16;
 
     private final CreateViewModel vm;
