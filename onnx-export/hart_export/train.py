@@ -1,6 +1,7 @@
 """HART-tiny training: stage 1 the hybrid tokenizer, stage 2 the generator (text encoder, HART
 transformer, residual diffusion MLP). Resumable from checkpoints; CPU first (2 cores).
 
+    python -m hart_export.train all --out runs/all          # everything from scratch, then the bundle
     python -m hart_export.train tokenizer --out runs/tok --minutes 45
     python -m hart_export.train generator --tokenizer weights/hart-tiny-tokenizer.pt --out runs/gen --minutes 60
 """
@@ -372,13 +373,37 @@ def train_generator(a) -> None:
     print(f"generator stage stopped at step {step}")
 
 
+def train_all(a) -> None:
+    """Every stage from scratch in one command, resumable: stage 1 (tokenizer), stage 2 (generator),
+    then the fp16 weights and the bundle. A stage whose output exists is skipped, a stage that was
+    interrupted resumes from its checkpoint, so rerunning the same command finishes the job."""
+    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    tok, gen = out / "tok", out / "gen"
+    common = ["--seed", str(a.seed), "--threads", str(a.threads)]
+    if not (tok / "tokenizer.pt").is_file():
+        main(["tokenizer", "--out", str(tok), "--minutes", str(a.tokenizer_minutes), "--steps", str(a.tokenizer_steps),
+              "--batch", str(a.tokenizer_batch)] + common)
+    else:
+        print(f"stage 1 done already: {tok / 'tokenizer.pt'}")
+    if not (gen / "hart-tiny.pt").is_file():
+        main(["generator", "--tokenizer", str(tok / "tokenizer.pt"), "--out", str(gen), "--images", str(a.images),
+              "--minutes", str(a.generator_minutes), "--steps", str(a.generator_steps), "--batch", str(a.batch)] + common)
+    else:
+        print(f"stage 2 done already: {gen / 'hart-tiny.pt'}")
+    from .finalize import main as finalize
+    bundle = Path(a.bundle) if a.bundle else out / "bundle"
+    finalize(["--checkpoint", str(gen / "hart-tiny.pt"), "--weights", str(out / "hart-tiny.pt"), "--out", str(bundle)])
+    log(out, {"stage": "all", "bundle": str(bundle), "elapsed_s": round(time.time() - t0, 1)})
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m hart_export.train")
     sub = ap.add_subparsers(dest="stage", required=True)
     t = sub.add_parser("tokenizer")
     t.add_argument("--preset", default="hart-tiny"); t.add_argument("--out", type=Path, required=True)
     t.add_argument("--minutes", type=float, default=45); t.add_argument("--steps", type=int, default=10 ** 9)
-    t.add_argument("--batch", type=int, default=8); t.add_argument("--lr", type=float, default=1e-3)
+    t.add_argument("--batch", type=int, default=8); t.add_argument("--lr", type=float, default=3e-4)
     t.add_argument("--seed", type=int, default=0); t.add_argument("--threads", type=int, default=2)
     t.add_argument("--init", type=Path, help="start from shipped weights (weights/hart-tiny.pt)")
     dd = sub.add_parser("decoder", help="fine-tune the tokenizer's decoder only (runs beside the generator)")
@@ -393,9 +418,18 @@ def main(argv=None) -> int:
     g.add_argument("--batch", type=int, default=48); g.add_argument("--lr", type=float, default=5e-4)
     g.add_argument("--seed", type=int, default=0); g.add_argument("--threads", type=int, default=2)
     g.add_argument("--init", type=Path, help="start from shipped weights (weights/hart-tiny.pt)")
+    al = sub.add_parser("all", help="every stage from scratch, then the bundle (resumable: rerun the same command)")
+    al.add_argument("--out", type=Path, required=True); al.add_argument("--bundle", type=Path, help="default OUT/bundle")
+    al.add_argument("--tokenizer-minutes", type=float, default=60); al.add_argument("--tokenizer-steps", type=int, default=10 ** 9)
+    al.add_argument("--tokenizer-batch", type=int, default=8)
+    al.add_argument("--generator-minutes", type=float, default=75); al.add_argument("--generator-steps", type=int, default=10 ** 9)
+    al.add_argument("--images", type=int, default=12000); al.add_argument("--batch", type=int, default=48)
+    al.add_argument("--seed", type=int, default=0); al.add_argument("--threads", type=int, default=2)
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
-    if a.stage == "tokenizer":
+    if a.stage == "all":
+        train_all(a)
+    elif a.stage == "tokenizer":
         train_tokenizer(a)
     elif a.stage == "decoder":
         train_decoder(a)

@@ -45,3 +45,15 @@ def test_tokenizer_ceiling_is_one_for_a_lossless_tokenizer_and_zero_for_a_blank_
     grey = np.full((128, 128, 3), 128, np.uint8)
     blank = tokenizer_ceiling(prompts, lambda img: {"discrete": grey, "hybrid": img}, 128)
     assert blank["discrete"]["overall"] == 0.0 and blank["hybrid"]["overall"] == 1.0
+
+
+def test_the_one_command_pipeline_trains_every_stage_ships_a_bundle_and_resumes(tmp_path):
+    args = ["all", "--out", str(tmp_path / "all"), "--tokenizer-steps", "2", "--tokenizer-batch", "2",
+            "--generator-steps", "2", "--images", "8", "--batch", "4"]
+    assert train_main(args) == 0
+    b = Bundle.open(tmp_path / "all" / "bundle")
+    assert b.manifest["name"] == "hart-tiny"
+    stamp = (tmp_path / "all" / "tok" / "tokenizer.pt").stat().st_mtime_ns
+    assert train_main(args) == 0                 # finished stages are skipped, the bundle rewritten
+    assert (tmp_path / "all" / "tok" / "tokenizer.pt").stat().st_mtime_ns == stamp
+    assert Bundle.open(tmp_path / "all" / "bundle").manifest["name"] == "hart-tiny"
