@@ -534,11 +534,12 @@ public final class Sampler {
             int k, int l, int vocab, int cv, int topK, double topP, Schedule.Scale sc) {
         int batch = idx.length;
         int rows = batch * l;
-        long[] seeds = new long[batch];
+        long[] tokenKeys = new long[batch];
         long[] gumbelKeys = new long[batch];
         for (int b = 0; b < batch; b++) {
-            seeds[b] = seedFor(req, b, k);
-            gumbelKeys[b] = PortableRng.key(seeds[b], PortableRng.GUMBEL, k);
+            long seed = seedFor(req, b, k);
+            tokenKeys[b] = PortableRng.key(seed, PortableRng.TOKEN, k);
+            gumbelKeys[b] = PortableRng.key(seed, PortableRng.GUMBEL, k);
         }
         float mult = (float) sc.logitMult();
         double tau = sc.tau();
@@ -557,7 +558,8 @@ public final class Sampler {
                 SamplerMath.topPRow(z, zo, vocab, topP, order, scratch);
                 if (!forced) {
                     idx[b][n] = greedy ? PortableRng.argmax(z, zo, vocab)
-                            : PortableRng.categorical(z, zo, vocab, PortableRng.tokenUniform(seeds[b], k, n), scratch);
+                            : PortableRng.categorical(z, zo, vocab,
+                            PortableRng.u53(PortableRng.word(tokenKeys[b], n)), scratch);   // = tokenUniform
                 }
                 if (smooth) {
                     for (int v = 0; v < vocab; v++) {

@@ -12,29 +12,10 @@ public final class SamplerMath {
     private SamplerMath() {
     }
 
-    /** CFG on logits, float32: {@code z = (1+t)·cond − t·uncond}; rows {@code [0,B)} cond, {@code [B,2B)} uncond. */
-    public static float[] cfg(float[] logits2, int rows, int rowOffset, int tokens, int tokenOffset, int tokensTotal,
-            int vocab, double t) {
-        float a = (float) (1 + t);
-        float b = (float) t;
-        float[] z = new float[rows * tokens * vocab];
-        for (int r = 0; r < rows; r++) {
-            for (int i = 0; i < tokens; i++) {
-                int c = ((r) * tokensTotal + tokenOffset + i) * vocab;
-                int u = ((r + rowOffset) * tokensTotal + tokenOffset + i) * vocab;
-                int o = (r * tokens + i) * vocab;
-                for (int v = 0; v < vocab; v++) {
-                    z[o + v] = a * logits2[c + v] - b * logits2[u + v];
-                }
-            }
-        }
-        return z;
-    }
-
     /**
-     * {@link #cfg(float[], int, int, int, int, int, int, double)} reading the logits from a buffer
-     * (ONNX Runtime's output, absolute indexing) and writing into {@code z} (at least
-     * {@code rows·tokens·vocab} long; reused by the caller).
+     * CFG on logits, float32: {@code z = (1+t)·cond − t·uncond}; rows {@code [0,B)} cond,
+     * {@code [B,2B)} uncond. Reads the logits from a buffer (ONNX Runtime's output, absolute
+     * indexing) and writes into {@code z} (at least {@code rows·tokens·vocab} long; reused by the caller).
      */
     public static void cfg(java.nio.FloatBuffer logits2, int rows, int rowOffset, int tokens, int tokenOffset,
             int tokensTotal, int vocab, double t, float[] z) {

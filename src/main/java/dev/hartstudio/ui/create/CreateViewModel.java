@@ -300,7 +300,8 @@ public final class CreateViewModel {
         }
         return switch (finalView.get()) {
             case HYBRID -> "Final · hybrid (discrete + residual)";
-            case DISCRETE -> "Final · discrete tokens only";
+            case DISCRETE -> r.discrete().isDecoded() ? "Final · discrete tokens only"
+                    : "Final · hybrid (the discrete-only image could not be decoded)";
             case RESIDUAL -> String.format(java.util.Locale.ROOT, "Residual added by diffusion · max %.3f",
                     r.residualHeat().isEmpty() ? 0 : Colormaps.max(r.residualHeat().get(0)));
         };

@@ -1,6 +1,7 @@
 package dev.hartstudio.ui.queue;
 
 import dev.hartstudio.engine.EngineCancelledException;
+import dev.hartstudio.engine.EngineException;
 import dev.hartstudio.engine.generate.GenerationRequest;
 import dev.hartstudio.engine.generate.GenerationResult;
 import dev.hartstudio.ui.common.TaskRunner;
@@ -215,7 +216,11 @@ public final class GenerationQueue {
                 next.apply(event);
                 tick.set(tick.get() + 1);
             }), next.control());
-            r.discreteImages();          // the discrete/hybrid toggle shows it at once, decoded here, off the UI thread
+            try {
+                r.discreteImages();      // the discrete/hybrid toggle shows it at once: decoded here, off the UI thread
+            } catch (EngineException discreteLost) {
+                // only the extra view is lost; the finished image stays (the toggle says it is missing)
+            }
             return r;
         }, result -> {
             next.finish(result);

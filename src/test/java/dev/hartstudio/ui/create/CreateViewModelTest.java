@@ -88,6 +88,17 @@ class CreateViewModelTest {
     }
 
     @Test
+    void aDiscreteImageThatCannotBeDecodedKeepsTheFinishedImageAndSaysSo() {
+        engine.discreteFailsWith = new dev.hartstudio.engine.EngineException("decoder gone");
+        vm.generate();
+        GenerationJob job = vm.getShownJob();
+        assertNotNull(job.getResult(), "the generation still finishes");
+        vm.finalViewProperty().set(CreateViewModel.FinalView.DISCRETE);
+        assertSame(job.getResult().images().get(0), vm.displayedImageBinding().get());
+        assertTrue(vm.captionBinding().get().contains("could not be decoded"), vm.captionBinding().get());
+    }
+
+    @Test
     void finalViewSwitchesBetweenHybridDiscreteAndResidual() throws Exception {
         vm.generate();
         GenerationJob job = vm.getShownJob();

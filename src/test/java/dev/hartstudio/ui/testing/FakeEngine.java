@@ -39,6 +39,8 @@ public final class FakeEngine implements StudioEngine {
 
     public final List<GenerationRequest> requests = new CopyOnWriteArrayList<>();
     public volatile EngineException failWith;
+    /** When set, decoding the discrete-only image fails with it (the generation itself succeeds). */
+    public volatile EngineException discreteFailsWith;
     public volatile IntConsumer beforeScale = s -> { };
     public volatile boolean closed;
     private final ModelInfo model;
@@ -106,7 +108,12 @@ public final class FakeEngine implements StudioEngine {
             heat[i] = steps == 0 ? 0 : i / (float) heat.length;
         }
         Timings t = new Timings(500_000, scaleNanos, diffNanos, 1_000_000, 0, 0, 20_000_000);
-        return new GenerationResult(request, List.of(finalImage), DeferredImages.deferred(() -> List.of(discrete)), List.of(heat), tokens, stoppedAt, t);
+        return new GenerationResult(request, List.of(finalImage), DeferredImages.deferred(() -> {
+            if (discreteFailsWith != null) {
+                throw discreteFailsWith;
+            }
+            return List.of(discrete);
+        }), List.of(heat), tokens, stoppedAt, t);
     }
 
     /**
