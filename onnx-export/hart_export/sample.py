@@ -105,10 +105,22 @@ def soft_embed(z_BlV: np.ndarray, mult: float, tau: float, codebook: np.ndarray,
 
 
 def area(f_hat_BCPP: np.ndarray, D: np.ndarray) -> np.ndarray:
-    """D f D^T per channel in float64 -> [B, p*p, Cv] tokens (row-major)."""
-    y = np.einsum("ip,bcpq,jq->bijc", D, f_hat_BCPP.astype(np.float64), D, optimize=True)
-    B, p, _, C = y.shape
-    return y.reshape(B, p * p, C).astype(np.float32)
+    """D f D^T per channel in float64 -> [B, p*p, Cv] tokens (row-major).
+
+    The sums run in one fixed order, the Java engine's (docs/BUNDLE.md, "Area resize"): rows first
+    (r[i, q] = sum over P of D[i, P] f[P, q], in index order), then columns (in index order). Area
+    weights are dyadic, so many results sit exactly on a float32 rounding tie and a different
+    summation order (a BLAS contraction) would round some of them the other way."""
+    f = f_hat_BCPP.astype(np.float64)
+    B, C, P, _ = f.shape
+    p = D.shape[0]
+    r = np.zeros((B, C, p, P))
+    for k in range(P):
+        r += D[None, None, :, k, None] * f[:, :, None, k, :]
+    y = np.zeros((B, C, p, p))
+    for q in range(P):
+        y += r[:, :, :, q, None] * D[None, None, None, :, q]
+    return y.transpose(0, 2, 3, 1).reshape(B, p * p, C).astype(np.float32)
 
 
 def diffusion_sample(backend: Backend, sch: Schedule, cemb_MW: np.ndarray, B: int, L: int, Cv: int,
