@@ -98,7 +98,9 @@ def soft_embed(z_BlV: np.ndarray, mult: float, tau: float, codebook: np.ndarray,
         q = draws.exp_draws(b, k, l, V)
         s = (zm[b] - np.log(q)) / tau
         s = s - s.max(-1, keepdims=True)
-        y = np.exp(s)
+        # weights below e^-600 (~1e-261) are exactly 0 in both languages: they never change a float32
+        # embedding and would otherwise reach subnormal products, ~100x slower on a CPU (docs/RNG.md)
+        y = np.where(s < -600.0, 0.0, np.exp(np.maximum(s, -600.0)))
         y /= y.sum(-1, keepdims=True)
         out[b] = (y @ E).astype(np.float32)
     return out

@@ -56,6 +56,8 @@ public final class Sampler {
     private final ModelConfig model;
     private final Schedule schedule;
     private final float[] codebook;
+    /** The codebook widened to float64 once, for the soft embedding's float64 products. */
+    private final double[] codebookWide;
     private final float[] preview;
     private long insideOrt;
     private float[] lastPlanar;
@@ -71,6 +73,10 @@ public final class Sampler {
         this.model = bundle.manifest().model();
         this.schedule = bundle.schedule();
         this.codebook = bundle.codebook();
+        this.codebookWide = new double[codebook.length];
+        for (int i = 0; i < codebook.length; i++) {
+            codebookWide[i] = codebook[i];
+        }
         this.preview = bundle.preview();
     }
 
@@ -567,7 +573,7 @@ public final class Sampler {
                         q[v] = greedy || z[zo + v] == Float.NEGATIVE_INFINITY ? 1.0
                                 : PortableRng.exp1(PortableRng.word(gumbelKeys[b], (long) n * vocab + v));
                     }
-                    SamplerMath.softEmbed(z, zo, vocab, mult, tau, q, codebook, cv, e, r * cv, scratch);
+                    SamplerMath.softEmbed(z, zo, vocab, mult, tau, q, codebookWide, cv, e, r * cv, scratch);
                 }
             }
         };
