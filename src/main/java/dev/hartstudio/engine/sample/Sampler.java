@@ -552,7 +552,7 @@ public final class Sampler {
         boolean greedy = req.greedy();
         int parts = rows < PARALLEL_MIN_ROWS ? 1 : Math.min(WORKERS, rows);
         IntConsumer part = w -> {
-            float[] tmp = new float[vocab];
+            int[] tmp = new int[vocab];
             double[] q = new double[vocab];
             double[] scratch = new double[vocab];
             int[] order = topP > 0 && topP < 1 ? new int[vocab] : null;

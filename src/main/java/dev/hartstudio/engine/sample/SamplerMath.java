@@ -37,19 +37,18 @@ public final class SamplerMath {
 
     /** Entries strictly below the k-th largest of each row become −∞ (ties survive); k ≤ 0 or ≥ V: none. */
     public static void topK(float[] z, int rows, int vocab, int k) {
-        float[] tmp = new float[vocab];
+        int[] tmp = new int[vocab];
         for (int r = 0; r < rows; r++) {
             topKRow(z, r * vocab, vocab, k, tmp);
         }
     }
 
-    /** {@link #topK} of the one row at {@code o}; {@code tmp} holds at least {@code vocab} floats. */
-    public static void topKRow(float[] z, int o, int vocab, int k, float[] tmp) {
+    /** {@link #topK} of the one row at {@code o}; {@code tmp} holds at least {@code vocab} ints. */
+    public static void topKRow(float[] z, int o, int vocab, int k, int[] tmp) {
         if (k <= 0 || k >= vocab) {
             return;
         }
-        System.arraycopy(z, o, tmp, 0, vocab);
-        float kth = select(tmp, vocab, vocab - k);
+        float kth = select(z, o, vocab, vocab - k, tmp);
         for (int v = 0; v < vocab; v++) {
             if (z[o + v] < kth) {
                 z[o + v] = Float.NEGATIVE_INFINITY;
@@ -57,50 +56,55 @@ public final class SamplerMath {
         }
     }
 
-    /**
-     * The value that would stand at {@code index} if {@code a} were sorted ascending (quickselect,
-     * O(V) on average; reorders {@code a}). NaN-free input.
-     */
+    /** The value that would stand at {@code index} if {@code a} were sorted ascending. NaN-free input. */
     static float select(float[] a, int index) {
-        return select(a, a.length, index);
+        return select(a, 0, a.length, index, new int[a.length]);
     }
 
-    /** {@link #select(float[], int)} over the first {@code length} entries of {@code a}. */
-    static float select(float[] a, int length, int index) {
-        int lo = 0;
-        int hi = length - 1;
-        while (lo < hi) {
-            float pivot = median3(a[lo], a[(lo + hi) >>> 1], a[hi]);
-            int i = lo;
-            int j = hi;
-            while (i <= j) {
-                while (a[i] < pivot) {
-                    i++;
-                }
-                while (a[j] > pivot) {
-                    j--;
-                }
-                if (i <= j) {
-                    float t = a[i];
-                    a[i] = a[j];
-                    a[j] = t;
-                    i++;
-                    j--;
-                }
-            }
-            if (index <= j) {
-                hi = j;
-            } else if (index >= i) {
-                lo = i;
-            } else {
-                return a[index];
-            }
+    /**
+     * The value at ascending rank {@code index} of {@code z[o, o+n)} (NaN-free; the row is not
+     * changed): a radix select, 8 bits at a time from the top, over order-preserving integer keys of
+     * the floats; each pass keeps only the keys of the bucket that holds the rank. {@code keys}
+     * holds at least {@code n} ints.
+     */
+    static float select(float[] z, int o, int n, int index, int[] keys) {
+        for (int i = 0; i < n; i++) {
+            keys[i] = orderKey(z[o + i]);
         }
-        return a[index];
+        int[] hist = new int[256];
+        int len = n;
+        for (int shift = 24; shift >= 0 && len > 1; shift -= 8) {
+            Arrays.fill(hist, 0);
+            for (int i = 0; i < len; i++) {
+                hist[(keys[i] >>> shift) & 0xFF]++;
+            }
+            int bucket = 0;
+            while (index >= hist[bucket]) {
+                index -= hist[bucket];
+                bucket++;
+            }
+            if (hist[bucket] == len) {
+                continue;                                  // every key shares these bits
+            }
+            int j = 0;
+            for (int i = 0; i < len; i++) {                // in place: j never passes i
+                if (((keys[i] >>> shift) & 0xFF) == bucket) {
+                    keys[j++] = keys[i];
+                }
+            }
+            len = j;
+        }
+        return fromOrderKey(keys[index]);
     }
 
-    private static float median3(float a, float b, float c) {
-        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+    /** An int whose unsigned order is the float's order (−0 just below +0). */
+    private static int orderKey(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        return bits < 0 ? ~bits : bits | 0x80000000;
+    }
+
+    private static float fromOrderKey(int key) {
+        return Float.intBitsToFloat(key < 0 ? key & 0x7FFFFFFF : ~key);
     }
 
     /**

@@ -29,6 +29,23 @@ class SamplerMathTest {
     }
 
     @Test
+    void selectOrdersSignedZerosInfinitiesAndSubnormals() {
+        float[] special = {Float.NEGATIVE_INFINITY, -Float.MAX_VALUE, -1f, -Float.MIN_VALUE, -0f, 0f,
+            Float.MIN_VALUE, Float.MIN_NORMAL, 1f, Float.MAX_VALUE, Float.POSITIVE_INFINITY};
+        Random r = new Random(2);
+        for (int trial = 0; trial < 100; trial++) {
+            float[] a = new float[1 + r.nextInt(40)];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = special[r.nextInt(special.length)];
+            }
+            float[] sorted = a.clone();
+            Arrays.sort(sorted);                             // Arrays.sort puts -0 before 0, as select does
+            int index = r.nextInt(a.length);
+            assertEquals(Float.floatToIntBits(sorted[index]), Float.floatToIntBits(SamplerMath.select(a.clone(), index)));
+        }
+    }
+
+    @Test
     void topKKeepsTiesWithTheKthValue() {
         float[] z = {1, 5, 3, 5, 2, 5};
         SamplerMath.topK(z, 1, 6, 2);
@@ -80,7 +97,7 @@ class SamplerMathTest {
         float[] b = a.clone();
         SamplerMath.topK(a, rows, vocab, 20);
         SamplerMath.topP(a, rows, vocab, 0.8);
-        float[] tmp = new float[vocab];
+        int[] tmp = new int[vocab];
         int[] order = new int[vocab];
         double[] e = new double[vocab];
         for (int row = rows - 1; row >= 0; row--) {               // any order of rows gives the same
