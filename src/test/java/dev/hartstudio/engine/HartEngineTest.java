@@ -146,6 +146,16 @@ class HartEngineTest {
     }
 
     @Test
+    void branchTokensOutsideTheCodebookAreRefusedWithTheirScale() {
+        int vocab = engine.bundle().manifest().model().codebookSize();
+        int[][][] tokens = {{{vocab}}};                     // scale 0 has one token; one past the last code
+        GenerationRequest r = new GenerationRequest(List.of("x"), List.of(1L), null, null, null, null, false,
+                false, PreviewMode.NONE, new dev.hartstudio.engine.generate.Branch(1, List.of(2L), tokens));
+        EngineException e = assertThrows(EngineException.class, () -> engine.generate(r, null, null));
+        assertTrue(e.getMessage().contains("scale 0") && e.getMessage().contains("codebook"), e.getMessage());
+    }
+
+    @Test
     void absurdParametersAreRefusedWhenTheRequestIsMade() {
         assertThrows(IllegalArgumentException.class, () -> new GenerationRequest(List.of("x"), List.of(-1L), null, null,
                 null, null, false, false, null, null));

@@ -216,6 +216,12 @@ public final class Sampler {
                                     + branch.tokens()[k][b].length + " entries, expected " + l + ".");
                         }
                         idx[b] = branch.tokens()[k][b].clone();
+                        for (int t : idx[b]) {
+                            if (t < 0 || t >= vocab) {
+                                throw new EngineException("Branch token " + t + " at scale " + k
+                                        + " is not in this model's codebook (0.." + (vocab - 1) + ").");
+                            }
+                        }
                     }
                 }
                 float[] e = new float[batch * l * cv];

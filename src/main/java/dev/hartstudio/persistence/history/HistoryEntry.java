@@ -1,6 +1,11 @@
 package dev.hartstudio.persistence.history;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One persisted generation: everything needed to recall or re-run it, and where its image is.
@@ -25,17 +30,22 @@ import java.util.List;
  * @param timings per-stage times in milliseconds
  * @param imageFile absolute path of the saved PNG, or null if it was not saved
  * @param thumbnailFile thumbnail file name relative to the history folder, or null
+ * @param branchOriginalSeed for a branch: the seed whose random draws the kept scales used; else null
+ * @param branchTokens for a branch: the token ids of the kept scales ({@code < branchFromScale}),
+ *     one base64 string of little-endian int32 per scale, so that a re-run is exact; null when not a
+ *     branch or saved by a version that did not keep them
  */
 public record HistoryEntry(String id, long createdAt, String prompt, long seed, double cfg, List<Integer> topK,
                            double topP, boolean moreSmooth, boolean discreteOnly, String previewMode,
                            int branchFromScale, String bundleName, String bundleFolder, String provider, int width,
                            int height, int stoppedAtScale, StageTimings timings, String imageFile,
-                           String thumbnailFile) {
+                           String thumbnailFile, Long branchOriginalSeed, List<String> branchTokens) {
 
     public HistoryEntry {
         prompt = prompt == null ? "" : prompt;
         topK = topK == null ? List.of() : List.copyOf(topK);
         timings = timings == null ? StageTimings.NONE : timings;
+        branchTokens = branchTokens == null ? null : List.copyOf(branchTokens);
     }
 
     /** Whether the generation ran to the end (not stopped at a coarse scale). */
@@ -47,7 +57,43 @@ public record HistoryEntry(String id, long createdAt, String prompt, long seed, 
     public HistoryEntry withThumbnailFile(String file) {
         return new HistoryEntry(id, createdAt, prompt, seed, cfg, topK, topP, moreSmooth, discreteOnly, previewMode,
                 branchFromScale, bundleName, bundleFolder, provider, width, height, stoppedAtScale, timings, imageFile,
-                file);
+                file, branchOriginalSeed, branchTokens);
+    }
+
+    /** The kept scales' tokens of a branch in {@link #branchTokens} form. */
+    public static List<String> encodeTokens(int[][] perScale) {
+        List<String> out = new ArrayList<>(perScale.length);
+        for (int[] t : perScale) {
+            ByteBuffer b = ByteBuffer.allocate(4 * t.length).order(ByteOrder.LITTLE_ENDIAN);
+            b.asIntBuffer().put(t);
+            out.add(Base64.getEncoder().encodeToString(b.array()));
+        }
+        return out;
+    }
+
+    /**
+     * What a re-run needs to repeat this branch exactly: the kept scales' tokens, one array per scale;
+     * empty when this is not a branch, or the tokens are missing or damaged.
+     */
+    public Optional<int[][]> keptTokens() {
+        if (branchFromScale <= 0 || branchOriginalSeed == null || branchTokens == null
+                || branchTokens.size() != branchFromScale) {
+            return Optional.empty();
+        }
+        int[][] out = new int[branchTokens.size()][];
+        try {
+            for (int s = 0; s < out.length; s++) {
+                byte[] raw = Base64.getDecoder().decode(branchTokens.get(s));
+                if (raw.length % 4 != 0) {
+                    return Optional.empty();
+                }
+                out[s] = new int[raw.length / 4];
+                ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(out[s]);
+            }
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return Optional.of(out);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.hartstudio.ui.history;
 
+import dev.hartstudio.engine.generate.Branch;
 import dev.hartstudio.engine.generate.GenerationRequest;
 import dev.hartstudio.engine.generate.RgbImage;
 import dev.hartstudio.persistence.history.HistoryEntry;
@@ -111,7 +112,10 @@ public final class HistoryViewModel {
         create.parameters().recall(parameters(entry), false);
     }
 
-    /** Queues {@code entry} again with exactly its parameters and seed. */
+    /**
+     * Queues {@code entry} again with exactly its parameters and seed; a branch again keeps the
+     * scales it kept (their tokens are in the entry), so the re-run gives the same picture.
+     */
     public void rerun(HistoryEntry entry) {
         ParametersViewModel p = create.parameters();
         ModelInfo m = p.modelProperty().get();
@@ -119,9 +123,26 @@ public final class HistoryViewModel {
         if (m == null || topK.length != m.scales()) {
             topK = null;
         }
+        Branch branch = null;
+        if (entry.branchFromScale() > 0) {
+            Optional<int[][]> kept = entry.keptTokens();
+            if (kept.isEmpty()) {
+                errors.show(dev.hartstudio.ui.common.UserMessage.info("This branch was saved without the scales it "
+                        + "kept, so the re-run starts from its seed alone and will not look the same."));
+            } else if (m != null && !m.name().equals(entry.bundleName())) {
+                errors.show(dev.hartstudio.ui.common.UserMessage.info("This branch was made with the model \""
+                        + entry.bundleName() + "\"; with \"" + m.name() + "\" the re-run starts from its seed alone."));
+            } else {
+                int[][][] tokens = new int[kept.get().length][1][];
+                for (int k = 0; k < tokens.length; k++) {
+                    tokens[k][0] = kept.get()[k];
+                }
+                branch = new Branch(entry.branchFromScale(), List.of(entry.branchOriginalSeed()), tokens);
+            }
+        }
         GenerationRequest r = new GenerationRequest(List.of(entry.prompt()), List.of(entry.seed()), entry.cfg(), topK,
-                entry.topP(), entry.moreSmooth(), entry.discreteOnly(), false, p.previewModeProperty().get(), null);
-        create.queue().enqueue(List.of(r), 0);
+                entry.topP(), entry.moreSmooth(), entry.discreteOnly(), false, p.previewModeProperty().get(), branch);
+        create.queue().enqueue(List.of(r), branch == null ? 0 : entry.branchFromScale());
     }
 
     /** Shows the saved image of {@code entry} on the canvas. */

@@ -1,6 +1,7 @@
 package dev.hartstudio.ui.history;
 
 import dev.hartstudio.bundle.Bundle;
+import dev.hartstudio.engine.generate.Branch;
 import dev.hartstudio.engine.generate.GenerationRequest;
 import dev.hartstudio.engine.generate.GenerationResult;
 import dev.hartstudio.engine.generate.Timings;
@@ -65,13 +66,23 @@ public final class ResultSaver {
         HistoryEntry.StageTimings times = new HistoryEntry.StageTimings(t.textNanos() / 1e6, millis(t.scaleNanos()),
                 millis(t.diffusionNanos()), t.decodeNanos() / 1e6, t.totalNanos() / 1e6);
         int size = result.images().get(0).width();
+        Branch branch = r.branch();
+        List<String> keptTokens = null;
+        if (branch != null) {
+            int[][] kept = new int[branch.fromScale()][];
+            for (int k = 0; k < kept.length; k++) {
+                kept[k] = branch.tokens()[k][0];
+            }
+            keptTokens = HistoryEntry.encodeTokens(kept);
+        }
         return new HistoryEntry(UUID.randomUUID().toString(), clock.millis(), r.prompts().get(0), r.seeds().get(0),
                 r.cfg() == null ? model.defaults().cfg() : r.cfg(), topK,
                 r.topP() == null ? model.defaults().topP() : r.topP(),
                 r.moreSmooth() == null ? model.defaults().moreSmooth() : r.moreSmooth(), r.discreteOnly(),
                 r.preview().name(), branchFromScale, model.name(), model.folder().toString(), model.provider(), size,
                 result.images().get(0).height(), result.stoppedAtScale(), times,
-                file == null ? null : file.toAbsolutePath().toString(), null);
+                file == null ? null : file.toAbsolutePath().toString(), null,
+                branch == null ? null : branch.originalSeeds().get(0), keptTokens);
     }
 
     private static List<Double> millis(long[] nanos) {

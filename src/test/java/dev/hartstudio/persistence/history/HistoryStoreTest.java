@@ -20,7 +20,7 @@ class HistoryStoreTest {
     static HistoryEntry entry(String id, String prompt, long seed) {
         return new HistoryEntry(id, 1000L, prompt, seed, 4.5, List.of(600, 300), 0.0, true, false, "LATENT_RGB", 0,
                 "tiny", "/b", "cpu", 128, 128, -1,
-                new HistoryEntry.StageTimings(1.5, List.of(2.0, 3.0), List.of(1.0), 4.0, 12.0), "/out/a.png", null);
+                new HistoryEntry.StageTimings(1.5, List.of(2.0, 3.0), List.of(1.0), 4.0, 12.0), "/out/a.png", null, null, null);
     }
 
     @Test

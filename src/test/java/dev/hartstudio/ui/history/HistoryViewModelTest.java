@@ -1,11 +1,14 @@
 package dev.hartstudio.ui.history;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hartstudio.engine.ExecutionProvider;
+import dev.hartstudio.engine.generate.Branch;
+import dev.hartstudio.engine.generate.GenerationResult;
 import dev.hartstudio.engine.generate.GenerationRequest;
 import dev.hartstudio.persistence.history.HistoryEntry;
 import dev.hartstudio.persistence.history.HistoryStore;
@@ -19,6 +22,7 @@ import dev.hartstudio.ui.testing.FakeEngine;
 import dev.hartstudio.ui.testing.SyncTaskRunner;
 import dev.hartstudio.ui.testing.TestImages;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +41,7 @@ class HistoryViewModelTest {
 
     static HistoryEntry entry(String id, String prompt, long seed, String image) {
         return new HistoryEntry(id, 1000L, prompt, seed, 2.5, List.of(5, 6, 7, 8), 0.5, false, true, "LATENT_RGB", 0,
-                "fake", "/b", "cpu", 16, 16, -1, null, image, null);
+                "fake", "/b", "cpu", 16, 16, -1, null, image, null, null, null);
     }
 
     @BeforeEach
@@ -114,5 +118,60 @@ class HistoryViewModelTest {
         vm.delete(vm.visibleEntries().get(1));
         assertEquals(List.of("new"), vm.visibleEntries().stream().map(HistoryEntry::id).toList());
         assertEquals(1, new HistoryStore(dir).entries().size());
+    }
+
+    static HistoryEntry branchEntry(String model, Long originalSeed, List<String> tokens) {
+        return new HistoryEntry("br", 2000L, "a red cube", 1001, 2.5, List.of(5, 6, 7, 8), 0.5, false, true,
+                "LATENT_RGB", 2, model, "/b", "cpu", 16, 16, -1, null, null, null, originalSeed, tokens);
+    }
+
+    @Test
+    void rerunOfABranchKeepsTheScalesItKept() {
+        int[][] kept = {{7}, {1, 2, 3, 0}};
+        vm.rerun(branchEntry("fake", 11L, HistoryEntry.encodeTokens(kept)));
+        GenerationRequest r = engine.requests.get(0);
+        assertEquals(List.of(1001L), r.seeds());
+        Branch b = r.branch();
+        assertNotNull(b, "a branch re-runs as the same branch");
+        assertEquals(2, b.fromScale());
+        assertEquals(List.of(11L), b.originalSeeds());
+        assertArrayEquals(kept[0], b.tokens()[0][0]);
+        assertArrayEquals(kept[1], b.tokens()[1][0]);
+        assertNull(errors.getMessage());
+    }
+
+    @Test
+    void rerunOfABranchWithoutItsTokensSaysItWillDiffer() {
+        for (HistoryEntry e : List.of(branchEntry("fake", null, null),
+                branchEntry("fake", 11L, List.of("AAAA", "not base64!")),
+                branchEntry("fake", 11L, List.of("AAAA")))) {
+            engine.requests.clear();
+            errors.dismiss();
+            vm.rerun(e);
+            assertNull(engine.requests.get(0).branch());
+            assertTrue(errors.getMessage().text().contains("will not look the same"), errors.getMessage().text());
+        }
+    }
+
+    @Test
+    void rerunOfABranchMadeWithAnotherModelSaysSo() {
+        vm.rerun(branchEntry("hart-tiny", 11L, HistoryEntry.encodeTokens(new int[][] {{1}, {1, 2, 3, 4}})));
+        assertNull(engine.requests.get(0).branch());
+        assertTrue(errors.getMessage().text().contains("hart-tiny"), errors.getMessage().text());
+    }
+
+    @Test
+    void aSavedBranchKeepsItsOriginalSeedAndTokens() throws Exception {
+        int[][][] tokens = {{{3}}, {{4, 5, 6, 7}}};
+        GenerationRequest req = new GenerationRequest(List.of("a red cube"), List.of(1001L), 2.5, null, 0.5, false,
+                false, false, dev.hartstudio.engine.generate.PreviewMode.NONE, new Branch(2, List.of(11L), tokens));
+        GenerationResult result = engine.generate(req, e -> { }, new dev.hartstudio.engine.generate.GenerationControl());
+        HistoryEntry entry = new ResultSaver(Clock.systemUTC()).entry(result, engine.model(), 2, null);
+        store.add(entry, null);
+        HistoryEntry reread = new HistoryStore(dir).entries().get(0);
+        assertEquals(11L, reread.branchOriginalSeed());
+        int[][] kept = reread.keptTokens().orElseThrow();
+        assertArrayEquals(new int[] {3}, kept[0]);
+        assertArrayEquals(new int[] {4, 5, 6, 7}, kept[1]);
     }
 }
