@@ -146,6 +146,27 @@ class HartEngineTest {
     }
 
     @Test
+    void aBranchWithoutTokensDrawsItsKeptScalesAgainFromTheOriginalSeed() throws Exception {
+        GenerationResult original = engine.generate(request("a blue star", 3, PreviewMode.NONE), null, null);
+        int keep = 3;
+        int[][][] kept = java.util.Arrays.copyOf(original.tokens(), keep);
+        GenerationResult given = engine.generate(branch(keep, kept), null, null);
+        GenerationResult redrawn = engine.generate(branch(keep, null), null, null);
+        for (int k = 0; k < original.tokens().length; k++) {
+            assertArrayEquals(given.tokens()[k][0], redrawn.tokens()[k][0], "scale " + k);
+            if (k < keep) {
+                assertArrayEquals(original.tokens()[k][0], redrawn.tokens()[k][0], "kept scale " + k);
+            }
+        }
+        assertArrayEquals(given.images().get(0).argb(), redrawn.images().get(0).argb());
+    }
+
+    private static GenerationRequest branch(int keep, int[][][] tokens) {
+        return new GenerationRequest(List.of("a blue star"), List.of(99L), null, null, null, null, false, false,
+                PreviewMode.NONE, new dev.hartstudio.engine.generate.Branch(keep, List.of(3L), tokens));
+    }
+
+    @Test
     void branchTokensOutsideTheCodebookAreRefusedWithTheirScale() {
         int vocab = engine.bundle().manifest().model().codebookSize();
         int[][][] tokens = {{{vocab}}};                     // scale 0 has one token; one past the last code

@@ -123,6 +123,32 @@ class StudioViewFxTest {
     }
 
     @Test
+    void aHistoryEntryCanBeBranchedFromItsContextMenu(FxRobot robot) throws Exception {
+        modelReady();
+        robot.clickOn("#prompt").write("blue ball");
+        robot.interact(() -> {
+            studio.vm.create().parameters().seedModeProperty().set(dev.hartstudio.ui.create.SeedMode.FIXED);
+            studio.vm.create().parameters().seedTextProperty().set("77");
+        });
+        robot.clickOn("#generate");
+        waitFor(() -> studio.vm.history().allEntries().size() == 1);
+        javafx.scene.Node cell = robot.lookup("#historyList .list-cell").nth(0).queryAs(javafx.scene.Node.class);
+        robot.clickOn(cell);
+        ListView<?> list = robot.lookup("#historyList").queryAs(ListView.class);
+        javafx.geometry.Point2D at = cell.localToScreen(10, 10);
+        robot.interact(() -> list.getContextMenu().show(cell, at.getX(), at.getY()));   // what a right-click opens
+        robot.clickOn("Branch from scale");
+        robot.clickOn("Keep scales 1–2, new seed");
+        waitFor(() -> studio.vm.history().allEntries().size() == 2);
+        var r = engine.requests.get(engine.requests.size() - 1);
+        assertEquals(2, r.branch().fromScale());
+        assertEquals(java.util.List.of(77L), r.branch().originalSeeds());
+        HistoryEntry branched = studio.vm.history().allEntries().get(0);
+        assertEquals(2, branched.branchFromScale());
+        assertEquals(77L, branched.branchOriginalSeed(), "the history keeps what a re-run needs");
+    }
+
+    @Test
     void invalidValueIsShownAtTheFieldWithItsRange(FxRobot robot) throws Exception {
         modelReady();
         TextField cfg = robot.lookup("#cfg").queryAs(TextField.class);

@@ -103,7 +103,8 @@ public final class Sampler {
         boolean smooth = req.moreSmooth() != null ? req.moreSmooth() : dflt.moreSmooth();
         Branch branch = req.branch();
         if (branch != null && (branch.fromScale() < 1 || branch.fromScale() >= scales
-                || branch.originalSeeds().size() != batch || branch.tokens().length < branch.fromScale())) {
+                || branch.originalSeeds().size() != batch
+                || branch.tokens() != null && branch.tokens().length < branch.fromScale())) {
             throw new EngineException("Branch from scale " + branch.fromScale() + " does not fit this bundle ("
                     + scales + " scales) and batch (" + batch + ").");
         }
@@ -208,7 +209,7 @@ public final class Sampler {
                 SamplerMath.cfg(logitsStore.asFloatBuffer(), batch, batch, k == 0 ? 1 : l, tokOffset, tokTotal, vocab,
                         cfg * sc.ratio(), z);
                 int[][] idx = new int[batch][l];
-                boolean forced = branch != null && k < branch.fromScale();
+                boolean forced = branch != null && k < branch.fromScale() && branch.tokens() != null;
                 if (forced) {
                     for (int b = 0; b < batch; b++) {
                         if (branch.tokens()[k][b].length != l) {

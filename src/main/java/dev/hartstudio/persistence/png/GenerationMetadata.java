@@ -151,7 +151,7 @@ public record GenerationMetadata(
                 request.discreteOnly(),
                 request.greedy(),
                 request.preview().name(),
-                branchInfo(request.branch(), index),
+                branchInfo(request.branch(), result.tokens(), index),
                 bundle.manifest().model().scales(),
                 result.stoppedAtScale(),
                 diffusionSteps,
@@ -181,13 +181,14 @@ public record GenerationMetadata(
         return bundleSha256.substring(0, Math.min(10, bundleSha256.length()));
     }
 
-    private static BranchInfo branchInfo(Branch branch, int index) {
+    /** The kept scales of a branch, from the result: a branch may leave them to be drawn again. */
+    private static BranchInfo branchInfo(Branch branch, int[][][] drawn, int index) {
         if (branch == null) {
             return null;
         }
         List<List<Integer>> tokens = new ArrayList<>();
-        for (int scale = 0; scale < branch.fromScale() && scale < branch.tokens().length; scale++) {
-            tokens.add(boxed(branch.tokens()[scale][index]));
+        for (int scale = 0; scale < branch.fromScale() && scale < drawn.length; scale++) {
+            tokens.add(boxed(drawn[scale][index]));
         }
         return new BranchInfo(branch.fromScale(), branch.originalSeeds().get(index), tokens);
     }

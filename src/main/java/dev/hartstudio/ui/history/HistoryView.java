@@ -15,6 +15,7 @@ import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.control.Menu;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.TextField;
@@ -89,7 +90,23 @@ public final class HistoryView extends VBox {
         MenuItem recallButSeed = item("Recall all but seed", Icon.DICE, vm::recallAllButSeed);
         MenuItem open = item("Open", Icon.IMAGE, vm::open);
         MenuItem delete = item("Delete from history", Icon.DELETE, vm::delete);
-        return new ContextMenu(rerun, recall, recallButSeed, open, new SeparatorMenuItem(), delete);
+        Menu branch = new Menu("Branch from scale", Icon.BRANCH.node());
+        ContextMenu menu = new ContextMenu(rerun, recall, recallButSeed, open, branch, new SeparatorMenuItem(), delete);
+        // one item per scale that can be kept, filled when the menu opens (the model may have changed)
+        menu.setOnShowing(e -> {
+            branch.getItems().clear();
+            HistoryEntry sel = vm.selectedProperty().get();
+            int scales = vm.scalesOfLoadedModel();
+            for (int keep = 1; sel != null && keep < scales; keep++) {
+                int k = keep;
+                MenuItem it = new MenuItem("Keep scales 1–" + k + ", new seed");
+                it.setDisable(vm.whyNotBranch(sel, k).isPresent());
+                it.setOnAction(a -> vm.branchFrom(sel, k));
+                branch.getItems().add(it);
+            }
+            branch.setDisable(branch.getItems().stream().allMatch(MenuItem::isDisable));
+        });
+        return menu;
     }
 
     private MenuItem item(String text, Icon icon, Consumer<HistoryEntry> command) {

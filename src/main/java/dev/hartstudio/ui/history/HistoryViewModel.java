@@ -119,10 +119,7 @@ public final class HistoryViewModel {
     public void rerun(HistoryEntry entry) {
         ParametersViewModel p = create.parameters();
         ModelInfo m = p.modelProperty().get();
-        int[] topK = entry.topK().stream().mapToInt(Integer::intValue).toArray();
-        if (m == null || topK.length != m.scales()) {
-            topK = null;
-        }
+        int[] topK = topKFor(entry);
         Branch branch = null;
         if (entry.branchFromScale() > 0) {
             Optional<int[][]> kept = entry.keptTokens();
@@ -143,6 +140,80 @@ public final class HistoryViewModel {
         GenerationRequest r = new GenerationRequest(List.of(entry.prompt()), List.of(entry.seed()), entry.cfg(), topK,
                 entry.topP(), entry.moreSmooth(), entry.discreteOnly(), false, p.previewModeProperty().get(), branch);
         create.queue().enqueue(List.of(r), branch == null ? 0 : entry.branchFromScale());
+    }
+
+    /**
+     * Why {@code entry} cannot be branched keeping scales {@code 1..keep} with the loaded model, or
+     * empty when it can.
+     */
+    public Optional<String> whyNotBranch(HistoryEntry entry, int keep) {
+        ModelInfo m = create.parameters().modelProperty().get();
+        if (m == null) {
+            return Optional.of("No model is loaded.");
+        }
+        if (!m.name().equals(entry.bundleName())) {
+            return Optional.of("This image was made with the model \"" + entry.bundleName() + "\"; load it to branch.");
+        }
+        int drawn = entry.complete() ? m.scales() : entry.stoppedAtScale() + 1;
+        if (keep < 1 || keep >= m.scales() || keep > drawn) {
+            return Optional.of("Scales 1–" + keep + " cannot be kept: this image has " + drawn + " of " + m.scales()
+                    + " scales, and at least the last one is drawn again.");
+        }
+        if (entry.branchFromScale() > 0) {
+            if (entry.keptTokens().isEmpty()) {
+                return Optional.of("This branch was saved without the scales it kept, so it cannot be branched.");
+            }
+            if (keep > entry.branchFromScale()) {
+                return Optional.of("This image is itself a branch from scale " + (entry.branchFromScale() + 1)
+                        + "; it can be branched keeping at most scales 1–" + entry.branchFromScale() + ".");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Queues a generation that keeps scales {@code 1..keep} of {@code entry} and draws the rest with a
+     * new random seed (the studio's "Branch from this scale" for a past image, also after a restart).
+     * The kept scales come back exactly: a plain entry's are drawn again from its seed, a branch's
+     * from the tokens it stored.
+     *
+     * @return false, with the reason shown, when it cannot be branched
+     */
+    public boolean branchFrom(HistoryEntry entry, int keep) {
+        Optional<String> why = whyNotBranch(entry, keep);
+        if (why.isPresent()) {
+            errors.show(dev.hartstudio.ui.common.UserMessage.info(why.get()));
+            return false;
+        }
+        Branch branch;
+        if (entry.branchFromScale() > 0) {
+            int[][] kept = entry.keptTokens().orElseThrow();
+            int[][][] tokens = new int[keep][1][];
+            for (int k = 0; k < keep; k++) {
+                tokens[k][0] = kept[k];
+            }
+            branch = new Branch(keep, List.of(entry.branchOriginalSeed()), tokens);
+        } else {
+            branch = new Branch(keep, List.of(entry.seed()), null);
+        }
+        ParametersViewModel p = create.parameters();
+        GenerationRequest original = new GenerationRequest(List.of(entry.prompt()), List.of(entry.seed()), entry.cfg(),
+                topKFor(entry), entry.topP(), entry.moreSmooth(), entry.discreteOnly(), false,
+                p.previewModeProperty().get(), null);
+        create.queue().enqueue(List.of(p.branchRequest(original, branch)), keep);
+        return true;
+    }
+
+    /** The number of scales of the loaded model (0 when none is loaded). */
+    public int scalesOfLoadedModel() {
+        ModelInfo m = create.parameters().modelProperty().get();
+        return m == null ? 0 : m.scales();
+    }
+
+    private int[] topKFor(HistoryEntry entry) {
+        ModelInfo m = create.parameters().modelProperty().get();
+        int[] topK = entry.topK().stream().mapToInt(Integer::intValue).toArray();
+        return m == null || topK.length != m.scales() ? null : topK;
     }
 
     /** Shows the saved image of {@code entry} on the canvas. */

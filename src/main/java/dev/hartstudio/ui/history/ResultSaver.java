@@ -69,9 +69,9 @@ public final class ResultSaver {
         Branch branch = r.branch();
         List<String> keptTokens = null;
         if (branch != null) {
-            int[][] kept = new int[branch.fromScale()][];
+            int[][] kept = new int[Math.min(branch.fromScale(), result.tokens().length)][];
             for (int k = 0; k < kept.length; k++) {
-                kept[k] = branch.tokens()[k][0];
+                kept[k] = result.tokens()[k][0];           // what was drawn, also when the branch redrew them
             }
             keptTokens = HistoryEntry.encodeTokens(kept);
         }

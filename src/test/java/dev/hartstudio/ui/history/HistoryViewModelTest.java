@@ -174,4 +174,53 @@ class HistoryViewModelTest {
         assertArrayEquals(new int[] {3}, kept[0]);
         assertArrayEquals(new int[] {4, 5, 6, 7}, kept[1]);
     }
+
+    @Test
+    void branchingAPlainEntryRedrawsItsKeptScalesFromItsSeed() {
+        HistoryEntry plain = vm.visibleEntries().get(1);                // "a red cube", seed 11, 4 scales
+        assertTrue(vm.whyNotBranch(plain, 2).isEmpty());
+        assertTrue(vm.branchFrom(plain, 2));
+        GenerationRequest r = engine.requests.get(0);
+        assertEquals(List.of("a red cube"), r.prompts());
+        assertEquals(2, r.branch().fromScale());
+        assertEquals(List.of(11L), r.branch().originalSeeds());
+        assertNull(r.branch().tokens(), "the engine draws the kept scales again from seed 11");
+        assertTrue(r.seeds().get(0) != 11L, "the rest gets a new seed");
+        assertEquals(2.5, r.cfg());
+        assertTrue(r.discreteOnly());
+        assertEquals(2, create.getShownJob().branchFromScale());
+    }
+
+    @Test
+    void branchingABranchKeepsItsStoredTokensAndNoMoreScalesThanItKept() {
+        int[][] kept = {{7}, {1, 2, 3, 0}};
+        HistoryEntry br = branchEntry("fake", 11L, HistoryEntry.encodeTokens(kept));
+        assertTrue(vm.branchFrom(br, 1));
+        Branch b = engine.requests.get(0).branch();
+        assertEquals(1, b.fromScale());
+        assertEquals(List.of(11L), b.originalSeeds());
+        assertArrayEquals(kept[0], b.tokens()[0][0]);
+        assertTrue(vm.whyNotBranch(br, 3).orElseThrow().contains("at most scales 1–2"));
+        assertTrue(!vm.branchFrom(br, 3));
+        assertEquals(1, engine.requests.size(), "nothing queued");
+        assertTrue(errors.getMessage().text().contains("itself a branch"));
+    }
+
+    @Test
+    void branchingIsRefusedWithItsReason() {
+        HistoryEntry plain = vm.visibleEntries().get(1);
+        assertTrue(vm.whyNotBranch(plain, 4).orElseThrow().contains("drawn again"), "the last scale is never kept");
+        assertTrue(vm.whyNotBranch(plain, 0).isPresent());
+        HistoryEntry other = branchEntry("hart-tiny", null, null);
+        assertTrue(vm.whyNotBranch(other, 1).orElseThrow().contains("hart-tiny"));
+        HistoryEntry oldBranch = branchEntry("fake", null, null);
+        assertTrue(vm.whyNotBranch(oldBranch, 1).orElseThrow().contains("without the scales"));
+        HistoryEntry stopped = new HistoryEntry("st", 3000L, "a red cube", 5, 2.5, List.of(5, 6, 7, 8), 0.5, false,
+                false, "LATENT_RGB", 0, "fake", "/b", "cpu", 16, 16, 1, null, null, null, null, null);
+        assertTrue(vm.whyNotBranch(stopped, 2).isEmpty(), "scales 1-2 were drawn before it stopped");
+        assertTrue(vm.whyNotBranch(stopped, 3).orElseThrow().contains("2 of 4"));
+        assertTrue(!vm.branchFrom(stopped, 3));
+        assertTrue(engine.requests.isEmpty());
+        assertEquals(4, vm.scalesOfLoadedModel());
+    }
 }

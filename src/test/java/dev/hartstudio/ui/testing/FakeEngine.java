@@ -82,7 +82,12 @@ public final class FakeEngine implements StudioEngine {
             beforeScale.accept(s);
             control.token().throwIfCancelled();
             int p = PATCHES.get(s);
-            tokens[s] = s < first ? request.branch().tokens()[s] : new int[][] {ids(p, seed + s)};
+            if (s < first) {                               // kept scales: given, or drawn again from the original seed
+                tokens[s] = request.branch().tokens() != null ? request.branch().tokens()[s]
+                        : new int[][] {ids(p, request.branch().originalSeeds().get(0) + s)};
+            } else {
+                tokens[s] = new int[][] {ids(p, seed + s)};
+            }
             scaleNanos[s] = 1_000_000L * (s + 1);
             List<RgbImage> previews = request.preview() == PreviewMode.NONE ? List.of() : List.of(image(p, seed, s));
             listener.onEvent(new GenerationEvent.ScaleDone(s, k, p, tokens[s], previews, scaleNanos[s]));
