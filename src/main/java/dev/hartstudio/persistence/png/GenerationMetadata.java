@@ -181,11 +181,12 @@ public record GenerationMetadata(
         return bundleSha256.substring(0, Math.min(10, bundleSha256.length()));
     }
 
-    /** The kept scales of a branch, from the result: a branch may leave them to be drawn again. */
-    private static BranchInfo branchInfo(Branch branch, int[][][] drawn, int index) {
+    /** The kept scales of a branch: the tokens it gave, or (when it had them drawn again) the result's. */
+    private static BranchInfo branchInfo(Branch branch, int[][][] result, int index) {
         if (branch == null) {
             return null;
         }
+        int[][][] drawn = branch.tokens() != null ? branch.tokens() : result;
         List<List<Integer>> tokens = new ArrayList<>();
         for (int scale = 0; scale < branch.fromScale() && scale < drawn.length; scale++) {
             tokens.add(boxed(drawn[scale][index]));

@@ -69,9 +69,11 @@ public final class ResultSaver {
         Branch branch = r.branch();
         List<String> keptTokens = null;
         if (branch != null) {
-            int[][] kept = new int[Math.min(branch.fromScale(), result.tokens().length)][];
+            // the tokens it gave, or (when it had them drawn again from the original seed) the result's
+            int[][][] drawn = branch.tokens() != null ? branch.tokens() : result.tokens();
+            int[][] kept = new int[Math.min(branch.fromScale(), drawn.length)][];
             for (int k = 0; k < kept.length; k++) {
-                kept[k] = result.tokens()[k][0];           // what was drawn, also when the branch redrew them
+                kept[k] = drawn[k][0];
             }
             keptTokens = HistoryEntry.encodeTokens(kept);
         }

@@ -91,6 +91,18 @@ class GenerationMetadataTest {
     }
 
     @Test
+    void aBranchThatRedrewItsKeptScalesRecordsTheDrawnTokens() {
+        GenerationRequest request = new GenerationRequest(List.of("a"), List.of(1L), null, null, null, null,
+                false, false, PreviewMode.LATENT_RGB, new Branch(2, List.of(11L), null));
+        RgbImage image = new RgbImage(128, 128, new int[128 * 128]);
+        int[][][] drawn = {{{3}}, {{4, 5, 6, 7}}, {{1, 1, 1, 1, 1, 1, 1, 1, 1}}};
+        GenerationResult r = new GenerationResult(request, List.of(image), DeferredImages.of(List.of(image)), List.of(),
+                drawn, -1, new Timings(1, new long[] {2, 3}, new long[] {4}, 5, 6, 7, 8));
+        GenerationMetadata m = GenerationMetadata.of(r, 0, bundle, "CPU", "1.29.0", "0.1.0");
+        assertEquals(new GenerationMetadata.BranchInfo(2, 11, List.of(List.of(3), List.of(4, 5, 6, 7))), m.branch());
+    }
+
+    @Test
     void aBatchIndexOutsideTheBatchIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new GenerationMetadata("p", 1, 2, 2, 1, List.of(), 0, true,
                 false, false, "NONE", null, 1, -1, 0, 1, 1, "b", "s", "CPU", "v", "r", "a", null));
