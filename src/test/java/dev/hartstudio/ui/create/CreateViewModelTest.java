@@ -130,6 +130,16 @@ class CreateViewModelTest {
     }
 
     @Test
+    void branchingABranchWithinWhatItKeptUsesTheOriginalSeed() {
+        vm.generate();                                  // seed 3
+        assertTrue(vm.branchFrom(2));                   // keeps scales 1-3, new seed 1001
+        assertTrue(vm.branchFrom(1));                   // of that branch: keeps 1-2, drawn with seed 3
+        GenerationRequest r = engine.requests.get(2);
+        assertEquals(2, r.branch().fromScale());
+        assertEquals(List.of(3L), r.branch().originalSeeds(), "scales 1-2 were drawn with seed 3, not 1001");
+    }
+
+    @Test
     void stopHereLabelsTheCoarseResult() {
         engine.beforeScale = s -> {
             if (s == 2) {
