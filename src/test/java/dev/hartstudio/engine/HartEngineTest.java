@@ -161,6 +161,28 @@ class HartEngineTest {
         assertArrayEquals(given.images().get(0).argb(), redrawn.images().get(0).argb());
     }
 
+    @Test
+    void rebranchingABranchWithItsOwnSeedGivesItBackExactly() throws Exception {
+        GenerationResult a = engine.generate(request("a blue star", 3, PreviewMode.NONE), null, null);
+        GenerationRequest toB = new GenerationRequest(List.of("a blue star"), List.of(99L), null, null, null, null, false,
+                false, PreviewMode.NONE, new dev.hartstudio.engine.generate.Branch(2, List.of(3L),
+                java.util.Arrays.copyOf(a.tokens(), 2)));
+        GenerationResult b = engine.generate(toB, null, null);
+        int last = b.tokens().length - 1;
+        GenerationRequest again = new GenerationRequest(List.of("a blue star"), List.of(99L), null, null, null, null,
+                false, false, PreviewMode.NONE, new dev.hartstudio.engine.generate.Branch(last, List.of(99L),
+                java.util.Arrays.copyOf(b.tokens(), last), toB.branch()));
+        GenerationResult c = engine.generate(again, null, null);
+        assertArrayEquals(b.images().get(0).argb(), c.images().get(0).argb(),
+                "scales 1-2 keep seed 3's noise through the parent branch");
+        GenerationRequest flat = new GenerationRequest(List.of("a blue star"), List.of(99L), null, null, null, null,
+                false, false, PreviewMode.NONE, new dev.hartstudio.engine.generate.Branch(last, List.of(99L),
+                java.util.Arrays.copyOf(b.tokens(), last)));
+        assertFalse(java.util.Arrays.equals(b.images().get(0).argb(),
+                engine.generate(flat, null, null).images().get(0).argb()),
+                "without the parent, scales 1-2 would get seed 99's noise (this is what the test guards)");
+    }
+
     private static GenerationRequest branch(int keep, int[][][] tokens) {
         return new GenerationRequest(List.of("a blue star"), List.of(99L), null, null, null, null, false, false,
                 PreviewMode.NONE, new dev.hartstudio.engine.generate.Branch(keep, List.of(3L), tokens));

@@ -103,7 +103,7 @@ public final class Sampler {
         boolean smooth = req.moreSmooth() != null ? req.moreSmooth() : dflt.moreSmooth();
         Branch branch = req.branch();
         if (branch != null && (branch.fromScale() < 1 || branch.fromScale() >= scales
-                || branch.originalSeeds().size() != batch
+                || !branch.fitsBatch(batch)
                 || branch.tokens() != null && branch.tokens().length < branch.fromScale())) {
             throw new EngineException("Branch from scale " + branch.fromScale() + " does not fit this bundle ("
                     + scales + " scales) and batch (" + batch + ").");
@@ -350,11 +350,7 @@ public final class Sampler {
 
     /** The seed whose draws scale k uses: a branch keeps the original seeds below its scale. */
     private static long seedFor(GenerationRequest req, int b, int k) {
-        Branch br = req.branch();
-        if (br != null && k < br.fromScale()) {
-            return br.originalSeeds().get(b);
-        }
-        return req.seeds().get(b);
+        return Branch.seedAt(req.branch(), req.seeds(), b, k);
     }
 
     private void hardEmbed(int[][] idx, float[] e, int cv) {

@@ -34,18 +34,26 @@ import java.util.Optional;
  * @param branchTokens for a branch: the token ids of the kept scales ({@code < branchFromScale}),
  *     one base64 string of little-endian int32 per scale, so that a re-run is exact; null when not a
  *     branch or saved by a version that did not keep them
+ * @param branchParents for a branch of a branch: the earlier branch points, the nearest first, so
+ *     that every kept scale is drawn again with the seed that first drew it; null or empty otherwise
  */
 public record HistoryEntry(String id, long createdAt, String prompt, long seed, double cfg, List<Integer> topK,
                            double topP, boolean moreSmooth, boolean discreteOnly, String previewMode,
                            int branchFromScale, String bundleName, String bundleFolder, String provider, int width,
                            int height, int stoppedAtScale, StageTimings timings, String imageFile,
-                           String thumbnailFile, Long branchOriginalSeed, List<String> branchTokens) {
+                           String thumbnailFile, Long branchOriginalSeed, List<String> branchTokens,
+                           List<BranchParent> branchParents) {
 
     public HistoryEntry {
         prompt = prompt == null ? "" : prompt;
         topK = topK == null ? List.of() : List.copyOf(topK);
         timings = timings == null ? StageTimings.NONE : timings;
         branchTokens = branchTokens == null ? null : List.copyOf(branchTokens);
+        branchParents = branchParents == null ? List.of() : List.copyOf(branchParents);
+    }
+
+    /** An earlier branch point of a branch of a branch: scales below {@code fromScale} used {@code seed}. */
+    public record BranchParent(int fromScale, long seed) {
     }
 
     /** Whether the generation ran to the end (not stopped at a coarse scale). */
@@ -57,7 +65,7 @@ public record HistoryEntry(String id, long createdAt, String prompt, long seed, 
     public HistoryEntry withThumbnailFile(String file) {
         return new HistoryEntry(id, createdAt, prompt, seed, cfg, topK, topP, moreSmooth, discreteOnly, previewMode,
                 branchFromScale, bundleName, bundleFolder, provider, width, height, stoppedAtScale, timings, imageFile,
-                file, branchOriginalSeed, branchTokens);
+                file, branchOriginalSeed, branchTokens, branchParents);
     }
 
     /** The kept scales' tokens of a branch in {@link #branchTokens} form. */

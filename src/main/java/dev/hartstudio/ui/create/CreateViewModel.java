@@ -196,10 +196,7 @@ public final class CreateViewModel {
     /**
      * Queues a generation that keeps scales 1..k (k = the scale of stage {@code index}) of the shown
      * job and resamples the rest with a fresh seed. The kept scales' random draws (their Gumbel
-     * noise) come from the seed that drew them: for a job that is itself a branch from scale j+1 and
-     * k ≤ j, its original seed. Keeping more scales of a branch than it kept itself (k > j) is
-     * approximate: the kept tokens are exact, but a branch carries one seed for all kept scales, so
-     * scales 1..j get the branch's seed's noise instead of the original's.
+     * noise) come from the seed that first drew each of them, also when the job is itself a branch.
      */
     public boolean branchFrom(int index) {
         if (!canBranchFrom(index)) {
@@ -211,9 +208,8 @@ public final class CreateViewModel {
         for (int s = 0; s < keep; s++) {
             tokens[s] = job.stages().get(s).tokens();
         }
-        Branch parent = job.request().branch();
-        List<Long> seeds = parent != null && keep <= parent.fromScale() ? parent.originalSeeds() : job.request().seeds();
-        Branch branch = new Branch(keep, seeds, tokens);
+        // a branch of a branch: the parent chain gives every kept scale the seed that first drew it
+        Branch branch = new Branch(keep, job.request().seeds(), tokens, job.request().branch());
         queue.enqueue(List.of(parameters.branchRequest(job.request(), branch)), keep);
         return true;
     }

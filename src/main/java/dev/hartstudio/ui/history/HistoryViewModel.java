@@ -134,7 +134,8 @@ public final class HistoryViewModel {
                 for (int k = 0; k < tokens.length; k++) {
                     tokens[k][0] = kept.get()[k];
                 }
-                branch = new Branch(entry.branchFromScale(), List.of(entry.branchOriginalSeed()), tokens);
+                branch = new Branch(entry.branchFromScale(), List.of(entry.branchOriginalSeed()), tokens,
+                        parents(entry));
             }
         }
         GenerationRequest r = new GenerationRequest(List.of(entry.prompt()), List.of(entry.seed()), entry.cfg(), topK,
@@ -192,7 +193,7 @@ public final class HistoryViewModel {
             for (int k = 0; k < keep; k++) {
                 tokens[k][0] = kept[k];
             }
-            branch = new Branch(keep, List.of(entry.branchOriginalSeed()), tokens);
+            branch = new Branch(keep, List.of(entry.branchOriginalSeed()), tokens, parents(entry));
         } else {
             branch = new Branch(keep, List.of(entry.seed()), null);
         }
@@ -208,6 +209,16 @@ public final class HistoryViewModel {
     public int scalesOfLoadedModel() {
         ModelInfo m = create.parameters().modelProperty().get();
         return m == null ? 0 : m.scales();
+    }
+
+    /** The earlier branch points of {@code entry} as a chain (only their seeds matter), or null. */
+    private static Branch parents(HistoryEntry entry) {
+        Branch chain = null;
+        for (int i = entry.branchParents().size() - 1; i >= 0; i--) {
+            HistoryEntry.BranchParent p = entry.branchParents().get(i);
+            chain = new Branch(p.fromScale(), List.of(p.seed()), null, chain);
+        }
+        return chain;
     }
 
     private int[] topKFor(HistoryEntry entry) {

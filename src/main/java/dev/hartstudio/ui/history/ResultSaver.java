@@ -68,6 +68,10 @@ public final class ResultSaver {
         int size = result.images().get(0).width();
         Branch branch = r.branch();
         List<String> keptTokens = null;
+        List<HistoryEntry.BranchParent> parents = new java.util.ArrayList<>();
+        for (Branch p = branch == null ? null : branch.parent(); p != null; p = p.parent()) {
+            parents.add(new HistoryEntry.BranchParent(p.fromScale(), p.originalSeeds().get(0)));
+        }
         if (branch != null) {
             // the tokens it gave, or (when it had them drawn again from the original seed) the result's
             int[][][] drawn = branch.tokens() != null ? branch.tokens() : result.tokens();
@@ -84,7 +88,7 @@ public final class ResultSaver {
                 r.preview().name(), branchFromScale, model.name(), model.folder().toString(), model.provider(), size,
                 result.images().get(0).height(), result.stoppedAtScale(), times,
                 file == null ? null : file.toAbsolutePath().toString(), null,
-                branch == null ? null : branch.originalSeeds().get(0), keptTokens);
+                branch == null ? null : branch.originalSeeds().get(0), keptTokens, parents);
     }
 
     private static List<Double> millis(long[] nanos) {

@@ -20,7 +20,7 @@ class HistoryStoreTest {
     static HistoryEntry entry(String id, String prompt, long seed) {
         return new HistoryEntry(id, 1000L, prompt, seed, 4.5, List.of(600, 300), 0.0, true, false, "LATENT_RGB", 0,
                 "tiny", "/b", "cpu", 128, 128, -1,
-                new HistoryEntry.StageTimings(1.5, List.of(2.0, 3.0), List.of(1.0), 4.0, 12.0), "/out/a.png", null, null, null);
+                new HistoryEntry.StageTimings(1.5, List.of(2.0, 3.0), List.of(1.0), 4.0, 12.0), "/out/a.png", null, null, null, null);
     }
 
     @Test
@@ -60,6 +60,21 @@ class HistoryStoreTest {
         store.add(entry("a", "first", 1), null);
         store.add(entry("a", "second", 1), null);
         assertEquals(List.of("second"), store.entries().stream().map(HistoryEntry::prompt).toList());
+    }
+
+    @Test
+    void aFileFromBeforeBranchesWereKeptStillLoads() throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve(HistoryStore.FOLDER));
+        java.nio.file.Files.writeString(dir.resolve(HistoryStore.FOLDER).resolve(HistoryStore.FILE), """
+                [{"id": "old", "createdAt": 1, "prompt": "a red cube", "seed": 9, "cfg": 4.5, "topK": [600],
+                  "topP": 0.0, "moreSmooth": true, "discreteOnly": false, "previewMode": "NONE",
+                  "branchFromScale": 2, "bundleName": "tiny", "bundleFolder": "/b", "provider": "cpu",
+                  "width": 128, "height": 128, "stoppedAtScale": -1}]
+                """);
+        HistoryEntry e = new HistoryStore(dir).entries().get(0);
+        assertEquals("a red cube", e.prompt());
+        assertTrue(e.branchParents().isEmpty());
+        assertTrue(e.keptTokens().isEmpty(), "a branch saved without its tokens cannot be repeated exactly");
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hartstudio.engine.ExecutionProvider;
+import dev.hartstudio.engine.generate.Branch;
 import dev.hartstudio.engine.generate.GenerationRequest;
 import dev.hartstudio.engine.generate.RgbImage;
 import dev.hartstudio.ui.engine.EngineModel;
@@ -130,13 +131,19 @@ class CreateViewModelTest {
     }
 
     @Test
-    void branchingABranchWithinWhatItKeptUsesTheOriginalSeed() {
+    void branchingABranchDrawsEachKeptScaleWithTheSeedThatFirstDrewIt() {
         vm.generate();                                  // seed 3
-        assertTrue(vm.branchFrom(2));                   // keeps scales 1-3, new seed 1001
-        assertTrue(vm.branchFrom(1));                   // of that branch: keeps 1-2, drawn with seed 3
+        assertTrue(vm.branchFrom(1));                   // keeps scales 1-2; scales 3-4 with the new seed
+        long first = engine.requests.get(1).seeds().get(0);
+        assertTrue(vm.branchFrom(2));                   // of that branch: keeps scales 1-3
         GenerationRequest r = engine.requests.get(2);
-        assertEquals(2, r.branch().fromScale());
-        assertEquals(List.of(3L), r.branch().originalSeeds(), "scales 1-2 were drawn with seed 3, not 1001");
+        assertEquals(3, r.branch().fromScale());
+        assertEquals(List.of(first), r.branch().originalSeeds());
+        assertEquals(2, r.branch().parent().fromScale());
+        assertEquals(3L, Branch.seedAt(r.branch(), r.seeds(), 0, 0));
+        assertEquals(3L, Branch.seedAt(r.branch(), r.seeds(), 0, 1));
+        assertEquals(first, Branch.seedAt(r.branch(), r.seeds(), 0, 2));
+        assertEquals(r.seeds().get(0), Branch.seedAt(r.branch(), r.seeds(), 0, 3));
     }
 
     @Test

@@ -41,7 +41,7 @@ class HistoryViewModelTest {
 
     static HistoryEntry entry(String id, String prompt, long seed, String image) {
         return new HistoryEntry(id, 1000L, prompt, seed, 2.5, List.of(5, 6, 7, 8), 0.5, false, true, "LATENT_RGB", 0,
-                "fake", "/b", "cpu", 16, 16, -1, null, image, null, null, null);
+                "fake", "/b", "cpu", 16, 16, -1, null, image, null, null, null, null);
     }
 
     @BeforeEach
@@ -122,7 +122,7 @@ class HistoryViewModelTest {
 
     static HistoryEntry branchEntry(String model, Long originalSeed, List<String> tokens) {
         return new HistoryEntry("br", 2000L, "a red cube", 1001, 2.5, List.of(5, 6, 7, 8), 0.5, false, true,
-                "LATENT_RGB", 2, model, "/b", "cpu", 16, 16, -1, null, null, null, originalSeed, tokens);
+                "LATENT_RGB", 2, model, "/b", "cpu", 16, 16, -1, null, null, null, originalSeed, tokens, null);
     }
 
     @Test
@@ -216,11 +216,29 @@ class HistoryViewModelTest {
         HistoryEntry oldBranch = branchEntry("fake", null, null);
         assertTrue(vm.whyNotBranch(oldBranch, 1).orElseThrow().contains("without the scales"));
         HistoryEntry stopped = new HistoryEntry("st", 3000L, "a red cube", 5, 2.5, List.of(5, 6, 7, 8), 0.5, false,
-                false, "LATENT_RGB", 0, "fake", "/b", "cpu", 16, 16, 1, null, null, null, null, null);
+                false, "LATENT_RGB", 0, "fake", "/b", "cpu", 16, 16, 1, null, null, null, null, null, null);
         assertTrue(vm.whyNotBranch(stopped, 2).isEmpty(), "scales 1-2 were drawn before it stopped");
         assertTrue(vm.whyNotBranch(stopped, 3).orElseThrow().contains("2 of 4"));
         assertTrue(!vm.branchFrom(stopped, 3));
         assertTrue(engine.requests.isEmpty());
         assertEquals(4, vm.scalesOfLoadedModel());
+    }
+
+    @Test
+    void aBranchOfABranchKeepsItsChainAndReRunsWithIt() throws Exception {
+        Branch first = new Branch(1, List.of(5L), new int[][][] {{{3}}});
+        Branch second = new Branch(2, List.of(11L), new int[][][] {{{3}}, {{4, 5, 6, 7}}}, first);
+        GenerationRequest req = new GenerationRequest(List.of("a red cube"), List.of(1001L), 2.5, null, 0.5, false,
+                false, false, dev.hartstudio.engine.generate.PreviewMode.NONE, second);
+        GenerationResult result = engine.generate(req, e -> { }, new dev.hartstudio.engine.generate.GenerationControl());
+        store.add(new ResultSaver(Clock.systemUTC()).entry(result, engine.model(), 2, null), null);
+        HistoryEntry reread = new HistoryStore(dir).entries().get(0);
+        assertEquals(List.of(new HistoryEntry.BranchParent(1, 5L)), reread.branchParents());
+        engine.requests.clear();
+        vm.rerun(reread);
+        Branch b = engine.requests.get(0).branch();
+        assertEquals(5L, Branch.seedAt(b, List.of(1001L), 0, 0), "scale 1: the first seed");
+        assertEquals(11L, Branch.seedAt(b, List.of(1001L), 0, 1), "scale 2: the first branch's seed");
+        assertEquals(1001L, Branch.seedAt(b, List.of(1001L), 0, 2));
     }
 }
