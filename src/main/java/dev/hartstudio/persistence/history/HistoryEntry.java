@@ -31,9 +31,10 @@ import java.util.Optional;
  * @param imageFile absolute path of the saved PNG, or null if it was not saved
  * @param thumbnailFile thumbnail file name relative to the history folder, or null
  * @param branchOriginalSeed for a branch: the seed whose random draws the kept scales used; else null
- * @param branchTokens for a branch: the token ids of the kept scales ({@code < branchFromScale}),
- *     one base64 string of little-endian int32 per scale, so that a re-run is exact; null when not a
- *     branch or saved by a version that did not keep them
+ * @param branchTokens for a branch: the token ids of every scale the image has (the kept ones,
+ *     {@code < branchFromScale}, then the ones it drew), one base64 string of little-endian int32 per
+ *     scale, so that a re-run, or a branch of it, is exact; null when not a branch or saved by a
+ *     version that did not keep them
  * @param branchParents for a branch of a branch: the earlier branch points, the nearest first, so
  *     that every kept scale is drawn again with the seed that first drew it; null or empty otherwise
  */
@@ -68,7 +69,7 @@ public record HistoryEntry(String id, long createdAt, String prompt, long seed, 
                 file, branchOriginalSeed, branchTokens, branchParents);
     }
 
-    /** The kept scales' tokens of a branch in {@link #branchTokens} form. */
+    /** A branch's per-scale tokens in the stored {@code branchTokens} form. */
     public static List<String> encodeTokens(int[][] perScale) {
         List<String> out = new ArrayList<>(perScale.length);
         for (int[] t : perScale) {
@@ -84,8 +85,13 @@ public record HistoryEntry(String id, long createdAt, String prompt, long seed, 
      * empty when this is not a branch, or the tokens are missing or damaged.
      */
     public Optional<int[][]> keptTokens() {
-        if (branchFromScale <= 0 || branchOriginalSeed == null || branchTokens == null
-                || branchTokens.size() != branchFromScale) {
+        return allTokens().filter(t -> t.length >= branchFromScale)
+                .map(t -> java.util.Arrays.copyOf(t, branchFromScale));
+    }
+
+    /** A branch's tokens of every scale it has (see {@code branchTokens}); empty as {@link #keptTokens}. */
+    public Optional<int[][]> allTokens() {
+        if (branchFromScale <= 0 || branchOriginalSeed == null || branchTokens == null) {
             return Optional.empty();
         }
         int[][] out = new int[branchTokens.size()][];

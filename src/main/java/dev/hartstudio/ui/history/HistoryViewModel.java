@@ -161,12 +161,13 @@ public final class HistoryViewModel {
                     + " scales, and at least the last one is drawn again.");
         }
         if (entry.branchFromScale() > 0) {
-            if (entry.keptTokens().isEmpty()) {
-                return Optional.of("This branch was saved without the scales it kept, so it cannot be branched.");
+            Optional<int[][]> tokens = entry.allTokens();
+            if (entry.keptTokens().isEmpty() || tokens.isEmpty()) {
+                return Optional.of("This branch was saved without its tokens, so it cannot be branched.");
             }
-            if (keep > entry.branchFromScale()) {
-                return Optional.of("This image is itself a branch from scale " + (entry.branchFromScale() + 1)
-                        + "; it can be branched keeping at most scales 1–" + entry.branchFromScale() + ".");
+            if (keep > tokens.get().length) {
+                return Optional.of("This branch saved the tokens of " + tokens.get().length + " scales; it can be "
+                        + "branched keeping at most scales 1–" + tokens.get().length + ".");
             }
         }
         return Optional.empty();
@@ -188,12 +189,14 @@ public final class HistoryViewModel {
         }
         Branch branch;
         if (entry.branchFromScale() > 0) {
-            int[][] kept = entry.keptTokens().orElseThrow();
+            // scales from its own branch point on were drawn with its seed, the earlier ones by its chain
+            int[][] drawn = entry.allTokens().orElseThrow();
             int[][][] tokens = new int[keep][1][];
             for (int k = 0; k < keep; k++) {
-                tokens[k][0] = kept[k];
+                tokens[k][0] = drawn[k];
             }
-            branch = new Branch(keep, List.of(entry.branchOriginalSeed()), tokens, parents(entry));
+            Branch own = new Branch(entry.branchFromScale(), List.of(entry.branchOriginalSeed()), null, parents(entry));
+            branch = new Branch(keep, List.of(entry.seed()), tokens, own);
         } else {
             branch = new Branch(keep, List.of(entry.seed()), null);
         }

@@ -73,13 +73,13 @@ public final class ResultSaver {
             parents.add(new HistoryEntry.BranchParent(p.fromScale(), p.originalSeeds().get(0)));
         }
         if (branch != null) {
-            // the tokens it gave, or (when it had them drawn again from the original seed) the result's
-            int[][][] drawn = branch.tokens() != null ? branch.tokens() : result.tokens();
-            int[][] kept = new int[Math.min(branch.fromScale(), drawn.length)][];
-            for (int k = 0; k < kept.length; k++) {
-                kept[k] = drawn[k][0];
+            // every scale: the kept ones as given (or drawn again from the original seed), then the drawn
+            int scales = Math.max(result.tokens().length, branch.tokens() == null ? 0 : branch.fromScale());
+            int[][] all = new int[scales][];
+            for (int k = 0; k < scales; k++) {
+                all[k] = k < branch.fromScale() && branch.tokens() != null ? branch.tokens()[k][0] : result.tokens()[k][0];
             }
-            keptTokens = HistoryEntry.encodeTokens(kept);
+            keptTokens = HistoryEntry.encodeTokens(all);
         }
         return new HistoryEntry(UUID.randomUUID().toString(), clock.millis(), r.prompts().get(0), r.seeds().get(0),
                 r.cfg() == null ? model.defaults().cfg() : r.cfg(), topK,

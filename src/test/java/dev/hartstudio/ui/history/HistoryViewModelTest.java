@@ -192,18 +192,28 @@ class HistoryViewModelTest {
     }
 
     @Test
-    void branchingABranchKeepsItsStoredTokensAndNoMoreScalesThanItKept() {
-        int[][] kept = {{7}, {1, 2, 3, 0}};
-        HistoryEntry br = branchEntry("fake", 11L, HistoryEntry.encodeTokens(kept));
+    void branchingABranchUsesItsStoredTokensAndItsSeedChain() {
+        int[][] all = {{7}, {1, 2, 3, 0}, {4, 4, 4, 4, 4, 4, 4, 4, 4}, new int[16]};   // kept 1-2, drew 3-4
+        HistoryEntry br = branchEntry("fake", 11L, HistoryEntry.encodeTokens(all));
+        assertTrue(vm.branchFrom(br, 3));
+        GenerationRequest r = engine.requests.get(0);
+        Branch b = r.branch();
+        assertEquals(3, b.fromScale());
+        assertArrayEquals(all[2], b.tokens()[2][0]);
+        assertEquals(11L, Branch.seedAt(b, r.seeds(), 0, 0), "scales 1-2: the seed that first drew them");
+        assertEquals(11L, Branch.seedAt(b, r.seeds(), 0, 1));
+        assertEquals(1001L, Branch.seedAt(b, r.seeds(), 0, 2), "scale 3: the branch's own seed");
+        assertEquals(r.seeds().get(0), Branch.seedAt(b, r.seeds(), 0, 3));
+    }
+
+    @Test
+    void aBranchCanBeBranchedOnlyAsFarAsItsStoredTokensGo() {
+        HistoryEntry br = branchEntry("fake", 11L, HistoryEntry.encodeTokens(new int[][] {{7}, {1, 2, 3, 0}}));
         assertTrue(vm.branchFrom(br, 1));
-        Branch b = engine.requests.get(0).branch();
-        assertEquals(1, b.fromScale());
-        assertEquals(List.of(11L), b.originalSeeds());
-        assertArrayEquals(kept[0], b.tokens()[0][0]);
         assertTrue(vm.whyNotBranch(br, 3).orElseThrow().contains("at most scales 1–2"));
         assertTrue(!vm.branchFrom(br, 3));
-        assertEquals(1, engine.requests.size(), "nothing queued");
-        assertTrue(errors.getMessage().text().contains("itself a branch"));
+        assertEquals(1, engine.requests.size(), "nothing more queued");
+        assertTrue(errors.getMessage().text().contains("tokens of 2 scales"));
     }
 
     @Test
@@ -214,7 +224,7 @@ class HistoryViewModelTest {
         HistoryEntry other = branchEntry("hart-tiny", null, null);
         assertTrue(vm.whyNotBranch(other, 1).orElseThrow().contains("hart-tiny"));
         HistoryEntry oldBranch = branchEntry("fake", null, null);
-        assertTrue(vm.whyNotBranch(oldBranch, 1).orElseThrow().contains("without the scales"));
+        assertTrue(vm.whyNotBranch(oldBranch, 1).orElseThrow().contains("without its tokens"));
         HistoryEntry stopped = new HistoryEntry("st", 3000L, "a red cube", 5, 2.5, List.of(5, 6, 7, 8), 0.5, false,
                 false, "LATENT_RGB", 0, "fake", "/b", "cpu", 16, 16, 1, null, null, null, null, null, null);
         assertTrue(vm.whyNotBranch(stopped, 2).isEmpty(), "scales 1-2 were drawn before it stopped");
