@@ -348,7 +348,7 @@ public final class Sampler {
         return k;
     }
 
-    /** The seed whose draws scale k uses: a branch keeps the original seeds below its scale. */
+    /** The seed whose draws scale k uses: a branch keeps the original seeds below its scale (see Branch#seedAt). */
     private static long seedFor(GenerationRequest req, int b, int k) {
         return Branch.seedAt(req.branch(), req.seeds(), b, k);
     }
