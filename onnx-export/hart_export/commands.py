@@ -102,7 +102,8 @@ def cmd_sample(a) -> int:
         if k is None or not (1 <= k < K):
             raise ValueError(f"--branch-from must be in 1..{K - 1}")
         branch = {"from_scale": k, "seeds": tr["params"]["seeds"],
-                  "tokens": [tr["tokens"][s] for s in range(k)]}
+                  "tokens": [tr["tokens"][s] for s in range(k)],
+                  "parent": tr["params"].get("branch")}          # the trace's own branch, if it was one
     t0 = time.time()
     res = run(be, sch, penc, prompts, seeds, opts, greedy=a.greedy, branch=branch)
     dt = time.time() - t0

@@ -16,13 +16,16 @@ from .schedule import Schedule
 
 def run(backend, sch: Schedule, penc: PromptEncoder, prompts: Sequence[str], seeds: Sequence[int], opts: Options,
         greedy: bool = False, branch: dict | None = None, listener=None) -> Result:
-    """branch = {"from_scale": k, "tokens": [[ids of image b] per scale < k], "seeds": original seeds}."""
+    """branch = {"from_scale": k, "tokens": [[ids of image b] per scale < k], "seeds": original seeds,
+    optional "parent": {"from_scale": j, "seeds": [...]} when the original was itself a branch}."""
     ids, attn, mask, pos = penc.encode(list(prompts))
     ctx = backend.encode_text(ids, attn)
     if greedy:
         draws = GreedyDraws()
     elif branch:
-        draws = PortableDraws(branch["seeds"], (branch["from_scale"], list(seeds)))
+        par = branch.get("parent")
+        draws = PortableDraws(branch["seeds"], (branch["from_scale"], list(seeds)),
+                              (par["from_scale"], list(par["seeds"])) if par else None)
         opts.forced_tokens = {k: np.array(branch["tokens"][k], np.int64) for k in range(branch["from_scale"])}
     else:
         draws = PortableDraws(seeds)

@@ -241,3 +241,28 @@ def test_manifest_conforms_to_the_json_schema(tiny):
     bad = dict(manifest, codebook="../codebook.npy")
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+def test_branching_a_branch_with_its_own_seed_gives_it_back(tiny):
+    # scales below the first branch point keep the first seed's noise (the "parent"), so re-branching
+    # a branch with its own seed repeats it; without the parent they would get the branch's seed
+    import numpy as np
+    from hart_export.backend_ort import OrtBackend
+    from hart_export.bundle import Bundle
+    from hart_export.pipeline import run
+    from hart_export.prompt import PromptEncoder
+    from hart_export.sample import Options
+    b = Bundle.open(tiny / "b")
+    be = OrtBackend(b)
+    tx = b.manifest["text"]
+    penc = PromptEncoder(b.path / tx["tokenizer"], tx["max_prompt_tokens"], tx["pad_token_id"])
+    K = len(b.manifest["model"]["patch_nums"])
+    p = ["a red circle"]
+    a = run(be, b.schedule, penc, p, [3], Options())
+    first = {"from_scale": 2, "seeds": [3], "tokens": [t.tolist() for t in a.tokens[:2]]}
+    br = run(be, b.schedule, penc, p, [77], Options(), branch=first)
+    again = {"from_scale": K - 1, "seeds": [77], "tokens": [t.tolist() for t in br.tokens[:K - 1]],
+             "parent": {"from_scale": 2, "seeds": [3]}}
+    np.testing.assert_array_equal(run(be, b.schedule, penc, p, [77], Options(), branch=again).image, br.image)
+    flat = dict(again, parent=None)
+    assert not np.array_equal(run(be, b.schedule, penc, p, [77], Options(), branch=flat).image, br.image)

@@ -82,7 +82,12 @@ final class GenerateCommand {
     }
 
     /** The kept tokens of one image of a branch trace. */
-    private record BranchSlice(int fromScale, long originalSeed, int[][] tokens) {
+    /**
+     * One image's part of a branch; {@code parentFrom} and {@code parentSeed} describe the branch
+     * trace's own branch (-1 when the trace was not a branch), so that its kept scales keep the
+     * noise of the seed that first drew them.
+     */
+    private record BranchSlice(int fromScale, long originalSeed, int[][] tokens, int parentFrom, long parentSeed) {
     }
 
     private final PrintStream out;
@@ -296,14 +301,17 @@ final class GenerateCommand {
             int from = group.get(0).branch().fromScale();
             int[][][] kept = new int[from][group.size()][];
             List<Long> orig = new ArrayList<>();
+            List<Long> parentSeeds = new ArrayList<>();
+            int parentFrom = group.get(0).branch().parentFrom();
             for (int b = 0; b < group.size(); b++) {
                 BranchSlice s = group.get(b).branch();
                 orig.add(s.originalSeed());
+                parentSeeds.add(s.parentSeed());
                 for (int k = 0; k < from; k++) {
                     kept[k][b] = s.tokens()[k];
                 }
             }
-            branch = new Branch(from, orig, kept);
+            branch = new Branch(from, orig, kept, parentFrom < 0 ? null : new Branch(parentFrom, parentSeeds, null));
         }
         return new GenerationRequest(prompts, seeds, p.cfg(), p.topK().stream().mapToInt(Integer::intValue).toArray(),
                 p.topP(), p.smooth(), p.discreteOnly(), p.greedy(), preview, branch);
@@ -433,7 +441,9 @@ final class GenerateCommand {
                 }
                 kept[k] = ids.clone();
             }
-            slices.add(new BranchSlice(from, t.seeds().get(b), kept));
+            boolean branched = t.branchFrom() >= 0 && t.branchSeeds() != null;
+            slices.add(new BranchSlice(from, t.seeds().get(b), kept, branched ? t.branchFrom() : -1,
+                    branched ? t.branchSeeds().get(b) : 0));
         }
         return slices;
     }

@@ -2,6 +2,7 @@ package dev.hartstudio.cli;
 
 import static dev.hartstudio.cli.CliRun.BUNDLE;
 import static dev.hartstudio.cli.CliRun.GOLDENS;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,6 +79,25 @@ class CliGenerateTest {
                 "--out", dir.toString(), "--trace", trace.toString(), "--provider", "cpu");
         assertEquals(0, r.status(), r.both());
         assertEquals(json(GOLDENS.resolve("branch_s3.trace.json")), json(trace));
+    }
+
+    @Test
+    void branchingABranchTraceWithItsOwnSeedGivesItsImageBack() throws Exception {
+        // branch_s3 is a branch of s7 (scales 1-3 from seed 7, the rest from 99); keeping all but its last
+        // scale with seed 99 again must repeat it pixel for pixel: scales 1-3 keep seed 7's noise
+        Path out = dir.resolve("again");
+        CliRun r = CliRun.of("generate", "--bundle", BUNDLE.toString(), "--branch-trace",
+                GOLDENS.resolve("branch_s3.trace.json").toString(), "--branch-from", "5", "--seed", "99",
+                "--out", out.toString(), "--provider", "cpu");
+        assertEquals(0, r.status(), r.both());
+        CliRun original = CliRun.of("generate", "--bundle", BUNDLE.toString(), "--branch-trace",
+                GOLDENS.resolve("s7_cfg4.5.trace.json").toString(), "--branch-from", "3", "--seed", "99",
+                "--out", dir.resolve("orig").toString(), "--provider", "cpu");
+        assertEquals(0, original.status(), original.both());
+        java.awt.image.BufferedImage a = ImageIO.read(dir.resolve("orig/99.png").toFile());
+        java.awt.image.BufferedImage b = ImageIO.read(out.resolve("99.png").toFile());
+        int w = a.getWidth();
+        assertArrayEquals(a.getRGB(0, 0, w, w, null, 0, w), b.getRGB(0, 0, w, w, null, 0, w));
     }
 
     @Test
