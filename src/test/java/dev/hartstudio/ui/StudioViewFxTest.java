@@ -100,8 +100,8 @@ class StudioViewFxTest {
         assertEquals("Cancelled", robot.lookup("#progressText").queryAs(Label.class).getText());
     }
 
-    @Test
-    void recallPutsTheEntrysSeedBackInTheField(FxRobot robot) throws Exception {
+    /** Generates "blue ball" with the fixed seed 77 and waits for its history entry. */
+    private void generateBlueBallWithSeed77(FxRobot robot) throws Exception {
         modelReady();
         robot.clickOn("#prompt").write("blue ball");
         robot.interact(() -> {
@@ -110,6 +110,11 @@ class StudioViewFxTest {
         });
         robot.clickOn("#generate");
         waitFor(() -> studio.vm.history().allEntries().size() == 1);
+    }
+
+    @Test
+    void recallPutsTheEntrysSeedBackInTheField(FxRobot robot) throws Exception {
+        generateBlueBallWithSeed77(robot);
         TextField seed = robot.lookup("#seed").queryAs(TextField.class);
         robot.interact(seed::clear);
         robot.clickOn(seed).write("12345");
@@ -124,14 +129,7 @@ class StudioViewFxTest {
 
     @Test
     void aHistoryEntryCanBeBranchedFromItsContextMenu(FxRobot robot) throws Exception {
-        modelReady();
-        robot.clickOn("#prompt").write("blue ball");
-        robot.interact(() -> {
-            studio.vm.create().parameters().seedModeProperty().set(dev.hartstudio.ui.create.SeedMode.FIXED);
-            studio.vm.create().parameters().seedTextProperty().set("77");
-        });
-        robot.clickOn("#generate");
-        waitFor(() -> studio.vm.history().allEntries().size() == 1);
+        generateBlueBallWithSeed77(robot);
         javafx.scene.Node cell = robot.lookup("#historyList .list-cell").nth(0).queryAs(javafx.scene.Node.class);
         robot.clickOn(cell);
         ListView<?> list = robot.lookup("#historyList").queryAs(ListView.class);

@@ -195,48 +195,19 @@ public final class SamplerMath {
             scratch[v] = y;
             sum += y;
         }
+        double[] acc = new double[cv];
         for (int v = 0; v < vocab; v++) {
-            scratch[v] /= sum;
-        }
-        // e[c] = sum over v, in index order, of y_v * E[v, c] (the reference's y @ E; the order decides
-        // the last bits). Eight channels at a time with the sums in registers: eight independent
-        // multiply-add chains per vocabulary entry, no loads or stores of the sums.
-        int c0 = 0;
-        for (; c0 + 8 <= cv; c0 += 8) {
-            double a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-            for (int v = 0, eo = c0; v < vocab; v++, eo += cv) {
-                double y = scratch[v];
-                if (y == 0) {
-                    continue;
-                }
-                a0 += y * codebook[eo];
-                a1 += y * codebook[eo + 1];
-                a2 += y * codebook[eo + 2];
-                a3 += y * codebook[eo + 3];
-                a4 += y * codebook[eo + 4];
-                a5 += y * codebook[eo + 5];
-                a6 += y * codebook[eo + 6];
-                a7 += y * codebook[eo + 7];
+            double y = scratch[v] / sum;
+            if (y == 0) {
+                continue;
             }
-            int o = outOffset + c0;
-            out[o] = (float) a0;
-            out[o + 1] = (float) a1;
-            out[o + 2] = (float) a2;
-            out[o + 3] = (float) a3;
-            out[o + 4] = (float) a4;
-            out[o + 5] = (float) a5;
-            out[o + 6] = (float) a6;
-            out[o + 7] = (float) a7;
-        }
-        for (; c0 < cv; c0++) {
-            double a = 0;
-            for (int v = 0, eo = c0; v < vocab; v++, eo += cv) {
-                double y = scratch[v];
-                if (y != 0) {
-                    a += y * codebook[eo];
-                }
+            int eo = v * cv;            // index order over v, as the reference's y @ E (it decides the last bits)
+            for (int c = 0; c < cv; c++) {
+                acc[c] += y * codebook[eo + c];
             }
-            out[outOffset + c0] = (float) a;
+        }
+        for (int c = 0; c < cv; c++) {
+            out[outOffset + c] = (float) acc[c];
         }
     }
 

@@ -9,7 +9,6 @@ import dev.hartstudio.ui.common.ErrorReporter;
 import dev.hartstudio.ui.common.TaskRunner;
 import dev.hartstudio.ui.create.CreateViewModel;
 import dev.hartstudio.ui.create.GenerationParameters;
-import dev.hartstudio.ui.create.ParametersViewModel;
 import dev.hartstudio.ui.engine.ModelInfo;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -117,9 +116,7 @@ public final class HistoryViewModel {
      * scales it kept (their tokens are in the entry), so the re-run gives the same picture.
      */
     public void rerun(HistoryEntry entry) {
-        ParametersViewModel p = create.parameters();
-        ModelInfo m = p.modelProperty().get();
-        int[] topK = topKFor(entry);
+        ModelInfo m = create.parameters().modelProperty().get();
         Branch branch = null;
         if (entry.branchFromScale() > 0) {
             Optional<int[][]> kept = entry.keptTokens();
@@ -130,17 +127,11 @@ public final class HistoryViewModel {
                 errors.show(dev.hartstudio.ui.common.UserMessage.info("This branch was made with the model \""
                         + entry.bundleName() + "\"; with \"" + m.name() + "\" the re-run starts from its seed alone."));
             } else {
-                int[][][] tokens = new int[kept.get().length][1][];
-                for (int k = 0; k < tokens.length; k++) {
-                    tokens[k][0] = kept.get()[k];
-                }
-                branch = new Branch(entry.branchFromScale(), List.of(entry.branchOriginalSeed()), tokens,
-                        parents(entry));
+                branch = new Branch(entry.branchFromScale(), List.of(entry.branchOriginalSeed()),
+                        oneImage(kept.get(), entry.branchFromScale()), parents(entry));
             }
         }
-        GenerationRequest r = new GenerationRequest(List.of(entry.prompt()), List.of(entry.seed()), entry.cfg(), topK,
-                entry.topP(), entry.moreSmooth(), entry.discreteOnly(), false, p.previewModeProperty().get(), branch);
-        create.queue().enqueue(List.of(r), branch == null ? 0 : entry.branchFromScale());
+        create.queue().enqueue(List.of(request(entry, branch)), branch == null ? 0 : entry.branchFromScale());
     }
 
     /**
@@ -190,21 +181,12 @@ public final class HistoryViewModel {
         Branch branch;
         if (entry.branchFromScale() > 0) {
             // scales from its own branch point on were drawn with its seed, the earlier ones by its chain
-            int[][] drawn = entry.allTokens().orElseThrow();
-            int[][][] tokens = new int[keep][1][];
-            for (int k = 0; k < keep; k++) {
-                tokens[k][0] = drawn[k];
-            }
             Branch own = new Branch(entry.branchFromScale(), List.of(entry.branchOriginalSeed()), null, parents(entry));
-            branch = new Branch(keep, List.of(entry.seed()), tokens, own);
+            branch = new Branch(keep, List.of(entry.seed()), oneImage(entry.allTokens().orElseThrow(), keep), own);
         } else {
             branch = new Branch(keep, List.of(entry.seed()), null);
         }
-        ParametersViewModel p = create.parameters();
-        GenerationRequest original = new GenerationRequest(List.of(entry.prompt()), List.of(entry.seed()), entry.cfg(),
-                topKFor(entry), entry.topP(), entry.moreSmooth(), entry.discreteOnly(), false,
-                p.previewModeProperty().get(), null);
-        create.queue().enqueue(List.of(p.branchRequest(original, branch)), keep);
+        create.queue().enqueue(List.of(create.parameters().branchRequest(request(entry, null), branch)), keep);
         return true;
     }
 
@@ -212,6 +194,22 @@ public final class HistoryViewModel {
     public int scalesOfLoadedModel() {
         ModelInfo m = create.parameters().modelProperty().get();
         return m == null ? 0 : m.scales();
+    }
+
+    /** {@code entry}'s parameters and seed as a request (the preview mode is the panel's). */
+    private GenerationRequest request(HistoryEntry entry, Branch branch) {
+        return new GenerationRequest(List.of(entry.prompt()), List.of(entry.seed()), entry.cfg(), topKFor(entry),
+                entry.topP(), entry.moreSmooth(), entry.discreteOnly(), false,
+                create.parameters().previewModeProperty().get(), branch);
+    }
+
+    /** The first {@code scales} per-scale token arrays as {@code [scale][image 0]}. */
+    private static int[][][] oneImage(int[][] perScale, int scales) {
+        int[][][] tokens = new int[scales][1][];
+        for (int k = 0; k < scales; k++) {
+            tokens[k][0] = perScale[k];
+        }
+        return tokens;
     }
 
     /** The earlier branch points of {@code entry} as a chain (only their seeds matter), or null. */
