@@ -22,8 +22,8 @@ public final class Ort {
 
     private static OrtEnvironment environment;
 
-    /** Whether idle pool threads spin briefly before sleeping (-Dhartstudio.ort.spin=false turns it off). */
-    private static final boolean SPIN = Boolean.parseBoolean(System.getProperty("hartstudio.ort.spin", "true"));
+    /** Whether pool threads spin between the operators of a run (-Dhartstudio.ort.spin=false turns it off). */
+    static final boolean SPIN = Boolean.parseBoolean(System.getProperty("hartstudio.ort.spin", "true"));
 
     /** Threads of the shared ONNX Runtime pool: every core, or -Dhartstudio.threads=N. */
     public static int threads() {
@@ -44,16 +44,9 @@ public final class Ort {
 
     private static OrtEnvironment create() throws EngineException {
         FutureTask<OrtEnvironment> task = new FutureTask<>(() -> {
-            OrtEnvironment env;
-            try (OrtEnvironment.ThreadingOptions threads = new OrtEnvironment.ThreadingOptions()) {
-                // One pool for every graph: the sampler runs the graphs one after another, so a single
-                // pool of all cores is always the one in use, and its threads may spin between runs
-                // (separate per-session pools would have to sleep or steal each other's cores).
-                threads.setGlobalIntraOpNumThreads(threads());
-                threads.setGlobalInterOpNumThreads(1);
-                threads.setGlobalSpinControl(SPIN);
-                env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "hart-studio", threads);
-            }
+            // No global thread pools: each session has its own (ProviderResolver), which can stop
+            // spinning when its run ends; a shared pool cannot.
+            OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "hart-studio");
             env.setTelemetry(false);
             return env;
         });

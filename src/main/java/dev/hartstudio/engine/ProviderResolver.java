@@ -87,9 +87,14 @@ public final class ProviderResolver {
             // ALL: layout and fusion passes (attention, GELU, LayerNorm) pay off over the many runs
             // of one generation; the one-time cost is paid when the bundle loads.
             options.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
-            // Graphs run one after another, never in parallel, on the environment's one shared pool
-            // of every core (see Ort): no per-session pools.
-            options.disablePerSessionThreads();
+            // Each graph has its own pool of every core (the calling thread and N-1 workers). Its
+            // workers spin between the operators of a run and stop spinning when the run ends, so
+            // the sampler's threads get the cores between runs (a shared, always-spinning pool cost
+            // the HART-tiny sampler 40 % of its speed: BENCHMARKS.md). -Dhartstudio.ort.spin=false:
+            // no spinning at all (for machines shared with other work).
+            options.setIntraOpNumThreads(Ort.threads());
+            options.addConfigEntry("session.intra_op.allow_spinning", Ort.SPIN ? "1" : "0");
+            options.addConfigEntry("session.force_spinning_stop", "1");
             options.setExecutionMode(SessionOptions.ExecutionMode.SEQUENTIAL);
             // Shapes repeat for every image (one set per scale), so planned buffers are reused.
             options.setMemoryPatternOptimization(true);

@@ -31,9 +31,17 @@ public record RgbImage(int width, int height, int[] argb) {
         return new RgbImage(width, height, px);
     }
 
+    /**
+     * {@code clamp(Math.round(v · 255), 0, 255)}, without {@code Math.round}'s general path: the
+     * product of a float and 255 is exact in a double, and so is adding 0.5 to it wherever the
+     * result can reach 1, so truncating the sum is the same rounding.
+     */
     static int to8(float v) {
-        long q = Math.round(v * 255.0);
-        return (int) Math.max(0, Math.min(255, q));
+        double x = v * 255.0;
+        if (!(x > 0)) {
+            return 0;                                   // also NaN, as Math.round(NaN) = 0
+        }
+        return x >= 254.5 ? 255 : (int) (x + 0.5);
     }
 
     public BufferedImage toBufferedImage() {

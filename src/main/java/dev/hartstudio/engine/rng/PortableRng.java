@@ -109,39 +109,87 @@ public final class PortableRng {
      * {@code V} doubles (the weights are computed once and summed twice, in the same order).
      */
     public static int categorical(float[] maskedLogits, int offset, int V, double u, double[] weights) {
+        int[] live = new int[V];
+        return categorical(maskedLogits, offset, live, unmasked(maskedLogits, offset, V, live), u, weights);
+    }
+
+    /**
+     * {@link #categorical(float[], int, int, double)} over the {@code n} unmasked entries listed in
+     * {@code live} (ascending, as {@link #unmasked} makes them): masked entries add exactly 0 to
+     * every sum, so skipping them gives the same sums, bit for bit, and the same index.
+     *
+     * @param weights scratch of at least {@code n} doubles
+     */
+    public static int categorical(float[] maskedLogits, int offset, int[] live, int n, double u, double[] weights) {
+        double m = maxUnmasked(maskedLogits, offset, live, n);
+        for (int i = 0; i < n; i++) {
+            weights[i] = Math.exp((double) maskedLogits[offset + live[i]] - m);
+        }
+        return inverseCdf(live, n, weights, u);
+    }
+
+    /**
+     * The largest of the {@code n} listed logits, as float64.
+     *
+     * @throws IllegalArgumentException if a listed logit is NaN or +∞, or none is listed
+     */
+    public static double maxUnmasked(float[] maskedLogits, int offset, int[] live, int n) {
         double m = Double.NEGATIVE_INFINITY;
-        for (int v = 0; v < V; v++) {
-            float z = maskedLogits[offset + v];
+        for (int i = 0; i < n; i++) {
+            float z = maskedLogits[offset + live[i]];
             if (Float.isNaN(z) || z == Float.POSITIVE_INFINITY) {
-                throw new IllegalArgumentException("logit " + v + " is " + z);
+                throw new IllegalArgumentException("logit " + live[i] + " is " + z);
             }
-            m = Math.max(m, z);
+            if (z > m) {                                   // the sign of a zero maximum changes no z − m
+                m = z;
+            }
         }
         if (m == Double.NEGATIVE_INFINITY) {
-            throw new IllegalArgumentException("every one of the " + V + " logits is masked");
+            throw new IllegalArgumentException("every logit is masked");
         }
+        return m;
+    }
+
+    /**
+     * The inverse-CDF step of {@link #categorical}: given the weights {@code w_i = exp(z − m)} of the
+     * listed entries, returns the entry {@code live[i]} of the first {@code i} whose running sum
+     * exceeds {@code u} times the total, both sums taken in list order.
+     */
+    public static int inverseCdf(int[] live, int n, double[] weights, double u) {
         double total = 0.0;
-        for (int v = 0; v < V; v++) {
-            double w = weight(maskedLogits[offset + v], m);
-            weights[v] = w;
-            total += w;
+        for (int i = 0; i < n; i++) {
+            total += weights[i];
         }
         double threshold = u * total;
         // Second pass repeats the same additions in the same order, so c_v is bit-identical.
         double c = 0.0;
-        int lastUnmasked = -1;
-        for (int v = 0; v < V; v++) {
-            double w = weights[v];
+        int lastDrawable = -1;
+        for (int i = 0; i < n; i++) {
+            double w = weights[i];
             c += w;
             if (w > 0.0) {
-                lastUnmasked = v;
+                lastDrawable = live[i];
             }
             if (c > threshold) {
-                return v;
+                return live[i];
             }
         }
         // Only reachable when u·c rounds up to c (u within 2^-53 of 1): take the last real entry.
-        return lastUnmasked;
+        return lastDrawable;
+    }
+
+    /**
+     * Writes into {@code live} the indices {@code v} (ascending) of row {@code z[o, o+V)} that are
+     * not masked ({@code −∞}) and returns how many there are. Branch-free: after top-k the mask
+     * pattern is random, and a branch per entry would be mispredicted about every other time.
+     */
+    public static int unmasked(float[] z, int o, int V, int[] live) {
+        int n = 0;
+        for (int v = 0; v < V; v++) {
+            live[n] = v;
+            n += z[o + v] != Float.NEGATIVE_INFINITY ? 1 : 0;
+        }
+        return n;
     }
 
     /** Index of the largest of {@code logits[offset … offset+V)}, the first one on ties. */
@@ -155,9 +203,5 @@ public final class PortableRng {
             }
         }
         return best;
-    }
-
-    private static double weight(float z, double max) {
-        return z == Float.NEGATIVE_INFINITY ? 0.0 : Math.exp((double) z - max);
     }
 }

@@ -33,8 +33,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
 
 /**
  * HART text-to-image generation around a bundle's graphs (HART-INFERENCE 2.4-6; the Python mirror
@@ -43,8 +41,8 @@ import java.util.stream.IntStream;
  */
 public final class Sampler {
 
-    /** Threads for the host-side sampling of one scale (ForkJoin's common pool plus the caller). */
-    private static final int WORKERS = Ort.threads();
+    /** Threads for the host-side sampling of one scale (the caller and helpers, all cores). */
+    private static final RowWorkers ROWS = new RowWorkers(Ort.threads());
     /** Below this many tokens a scale is sampled on the calling thread (forking costs more). */
     private static final int PARALLEL_MIN_ROWS = 8;
     private static final java.util.Set<String> STEP_OUTPUTS = java.util.Set.of("hidden", "present_k", "present_v");
@@ -65,6 +63,7 @@ public final class Sampler {
     private ByteBuffer logitsStore;
     /** CFG-guided logits {@code [B·l, V]} of the scale being sampled; reused across scales. */
     private float[] guided;
+    private FloatBuffer embedStore;
 
     public Sampler(Bundle bundle, BundleGraphs graphs, TextEncoder text) {
         this.bundle = bundle;
@@ -190,6 +189,9 @@ public final class Sampler {
                                 Map.of("logits", logitsT), control);
                     }
                 }
+                if (l >= PARALLEL_MIN_ROWS) {
+                    ROWS.wake();   // the helpers wake up while the logits are guided
+                }
                 if (k > 0) {
                     open.remove(x);
                     x.close();     // the embedded input of this scale is consumed
@@ -206,8 +208,6 @@ public final class Sampler {
                 int tokOffset = k == 0 ? slots - 1 : 0;
                 int tokTotal = k == 0 ? slots : l;
                 float[] z = guidedBuffer(batch * l * vocab);
-                SamplerMath.cfg(logitsStore.asFloatBuffer(), batch, batch, k == 0 ? 1 : l, tokOffset, tokTotal, vocab,
-                        cfg * sc.ratio(), z);
                 int[][] idx = new int[batch][l];
                 boolean forced = branch != null && k < branch.fromScale() && branch.tokens() != null;
                 if (forced) {
@@ -226,7 +226,8 @@ public final class Sampler {
                     }
                 }
                 float[] e = new float[batch * l * cv];
-                sampleRows(req, z, idx, e, forced, smooth, k, l, vocab, cv, Math.min(topK[k], vocab), topP, sc);
+                sampleRows(req, logitsStore.asFloatBuffer(), tokOffset, tokTotal, cfg * sc.ratio(), z, idx, e, forced,
+                        smooth, k, l, vocab, cv, Math.min(topK[k], vocab), topP, sc);
                 tokens[k] = idx;
                 if (!smooth) {
                     hardEmbed(idx, e, cv);
@@ -391,16 +392,19 @@ public final class Sampler {
     /** word_embed + level embedding, duplicated for both CFG halves: {@code [2B, l, C]}. */
     private OnnxTensor embed(OrtEnvironment env, float[] latent, int batch, int l, int cv, int level, int width,
             GenerationControl control) throws OrtException, EngineException {
-        float[] x;
+        // ONNX Runtime writes x into the first half of a reused direct buffer, the second half (the
+        // unconditional rows) is one copy of it, and the step's input tensor is that buffer: no copy
+        // out of ONNX Runtime, no heap arrays. The buffer is free again once the step has run.
+        int n = batch * l * width;
+        FloatBuffer store = embedStore(2 * n);
         try (OnnxTensor lat = tensor(env, latent, batch, l, cv);
              OnnxTensor lev = longs(env, new long[] {level}, 1);
-             OrtSession.Result r = run(GraphRole.EMBED, Map.of("latent", lat, "level", lev), control)) {
-            x = floats(r, "x");
+             OnnxTensor out = OnnxTensor.createTensor(env, store.duplicate().limit(n).slice(), new long[] {batch, l, width});
+             OrtSession.Result r = run(GraphRole.EMBED, Map.of("latent", lat, "level", lev), java.util.Set.of(),
+                     Map.of("x", out), control)) {
+            store.duplicate().position(n).limit(2 * n).slice().put(store.duplicate().limit(n).slice());
         }
-        float[] x2 = new float[2 * x.length];
-        System.arraycopy(x, 0, x2, 0, x.length);
-        System.arraycopy(x, 0, x2, x.length, x.length);
-        return tensor(env, x2, 2 * batch, l, width);
+        return OnnxTensor.createTensor(env, store.duplicate().limit(2 * n).slice(), new long[] {2 * batch, l, width});
     }
 
     private float[] diffusion(OrtEnvironment env, GenerationRequest req, float[] cemb, int batch, int L, int cv, double g,
@@ -409,12 +413,12 @@ public final class Sampler {
         Schedule.Diffusion ds = schedule.diffusion();
         int rows = batch * L;
         float[] x = new float[rows * cv];
-        for (int b = 0; b < batch; b++) {
-            long key = PortableRng.key(req.seeds().get(b), PortableRng.DIFF_INIT, 0);
-            for (int i = 0; i < L * cv; i++) {
-                x[b * L * cv + i] = req.greedy() ? 0f : PortableRng.normal(key, i);
+        if (!req.greedy()) {
+            for (int b = 0; b < batch; b++) {
+                SamplerMath.normals(PortableRng.key(req.seeds().get(b), PortableRng.DIFF_INIT, 0), L * cv, x, b * L * cv);
             }
         }
+        float[] noise = new float[L * cv];
         int width = cemb.length / (2 * rows);
         int steps = ds.steps();
         try (OnnxTensor c = tensor(env, cemb, 2 * rows, width)) {
@@ -440,10 +444,9 @@ public final class Sampler {
                 float minLog = (float) ds.posteriorLogVarianceClipped()[n];
                 float ga = (float) (1 + g);
                 float gb = (float) g;
-                long key = 0;
                 for (int b = 0; b < batch; b++) {
-                    if (n > 0) {
-                        key = PortableRng.key(req.seeds().get(b), PortableRng.DIFF_STEP, n);
+                    if (n > 0 && !req.greedy()) {
+                        SamplerMath.normals(PortableRng.key(req.seeds().get(b), PortableRng.DIFF_STEP, n), L * cv, noise, 0);
                     }
                     for (int j = 0; j < L * cv; j++) {
                         int i = b * L * cv + j;
@@ -458,8 +461,8 @@ public final class Sampler {
                         if (n > 0) {
                             float frac = (v + 1f) / 2f;
                             float logvar = frac * maxLog + (1f - frac) * minLog;
-                            float noise = req.greedy() ? 0f : PortableRng.normal(key, j);
-                            x[i] = mean + (float) Math.exp(0.5f * logvar) * noise;
+                            float z = req.greedy() ? 0f : noise[j];
+                            x[i] = mean + (float) Math.exp(0.5f * logvar) * z;
                         } else {
                             x[i] = mean;
                         }
@@ -531,16 +534,19 @@ public final class Sampler {
     }
 
     /**
-     * Top-k, top-p, the token draw and (with {@code smooth}) the Gumbel soft embedding of every
+     * CFG, top-k, top-p, the token draw and (with {@code smooth}) the Gumbel soft embedding of every
      * token of one scale. Rows are independent (the RNG is counter-based), so they run on all cores;
      * each row's arithmetic is exactly the sequential one, so the tokens do not depend on the split.
      *
-     * @param z masked in place, {@code [B·l, V]}
+     * @param logits the step's logits {@code [2B, tokTotal, V]}; this scale's tokens start at {@code tokOffset}
+     * @param guidance the CFG weight t of this scale
+     * @param z {@code [B·l, V]}: the guided logits, masked in place by top-p (top-k alone lists its survivors)
      * @param idx filled unless {@code forced} (branch tokens already in place)
      * @param e soft embeddings {@code [B·l, Cv]}, filled when {@code smooth}
      */
-    private void sampleRows(GenerationRequest req, float[] z, int[][] idx, float[] e, boolean forced, boolean smooth,
-            int k, int l, int vocab, int cv, int topK, double topP, Schedule.Scale sc) {
+    private void sampleRows(GenerationRequest req, FloatBuffer logits, int tokOffset, int tokTotal, double guidance,
+            float[] z, int[][] idx, float[] e, boolean forced, boolean smooth, int k, int l, int vocab, int cv, int topK,
+            double topP, Schedule.Scale sc) {
         int batch = idx.length;
         int rows = batch * l;
         long[] tokenKeys = new long[batch];
@@ -553,39 +559,55 @@ public final class Sampler {
         float mult = (float) sc.logitMult();
         double tau = sc.tau();
         boolean greedy = req.greedy();
-        int parts = rows < PARALLEL_MIN_ROWS ? 1 : Math.min(WORKERS, rows);
-        IntConsumer part = w -> {
-            int[] tmp = new int[vocab];
-            double[] q = new double[vocab];
-            double[] scratch = new double[vocab];
-            int[] order = topP > 0 && topP < 1 ? new int[vocab] : null;
-            for (int r = w * rows / parts, end = (w + 1) * rows / parts; r < end; r++) {
+        boolean nucleus = topP > 0 && topP < 1;
+        RowWorkers.Rows task = (w, from, to) -> {
+            SamplerMath.Scratch scratch = scratch(vocab, cv);
+            int[] order = nucleus ? new int[vocab] : null;
+            double[] pWeights = nucleus ? new double[vocab] : null;
+            for (int r = from; r < to; r++) {
                 int b = r / l;
                 int n = r % l;
                 int zo = r * vocab;
-                SamplerMath.topKRow(z, zo, vocab, topK, tmp);
-                SamplerMath.topPRow(z, zo, vocab, topP, order, scratch);
+                SamplerMath.cfgRow(logits, (b * tokTotal + tokOffset + n) * vocab,
+                        ((b + batch) * tokTotal + tokOffset + n) * vocab, vocab, guidance, z, zo, scratch);
+                int survivors;
+                if (!nucleus) {
+                    survivors = SamplerMath.topKLive(z, zo, vocab, topK, scratch);   // the row stays unmasked
+                } else {
+                    SamplerMath.topKRow(z, zo, vocab, topK, scratch);
+                    SamplerMath.topPRow(z, zo, vocab, topP, order, pWeights);
+                    survivors = SamplerMath.unmasked(z, zo, vocab, scratch);
+                }
                 if (!forced) {
                     idx[b][n] = greedy ? PortableRng.argmax(z, zo, vocab)
-                            : PortableRng.categorical(z, zo, vocab,
+                            : SamplerMath.categorical(z, zo, survivors,
                             PortableRng.u53(PortableRng.word(tokenKeys[b], n)), scratch);   // = tokenUniform
                 }
                 if (smooth) {
-                    for (int v = 0; v < vocab; v++) {
-                        // masked entries get weight 0 whatever their draw: skip it (counter-based RNG)
-                        q[v] = greedy || z[zo + v] == Float.NEGATIVE_INFINITY ? 1.0
-                                : PortableRng.exp1(PortableRng.word(gumbelKeys[b], (long) n * vocab + v));
-                    }
-                    SamplerMath.softEmbed(z, zo, vocab, mult, tau, q, codebookWide, cv, e, r * cv, scratch);
+                    // masked entries get weight 0 whatever their draw: never drawn (counter-based RNG)
+                    SamplerMath.softEmbed(z, zo, survivors, mult, tau, gumbelKeys[b], (long) n * vocab, greedy,
+                            codebookWide, cv, e, r * cv, scratch);
                 }
             }
         };
-        if (parts == 1) {
-            part.accept(0);
+        if (rows < PARALLEL_MIN_ROWS) {
+            task.run(0, 0, rows);
         } else {
-            IntStream.range(0, parts).parallel().forEach(part);
+            ROWS.run(rows, Math.max(1, rows / (8 * ROWS.threads())), task);
         }
     }
+
+    /** This thread's row-sampler arrays (kept across scales and images: no allocation per row or scale). */
+    private static SamplerMath.Scratch scratch(int vocab, int cv) {
+        SamplerMath.Scratch s = SCRATCH.get();
+        if (s == null || !s.fits(vocab, cv)) {
+            s = new SamplerMath.Scratch(vocab, cv);
+            SCRATCH.set(s);
+        }
+        return s;
+    }
+
+    private static final ThreadLocal<SamplerMath.Scratch> SCRATCH = new ThreadLocal<>();
 
     /** A direct native-order view of {@code floats} floats over the reused logits store. */
     private FloatBuffer logitsBuffer(int floats) {
@@ -593,6 +615,14 @@ public final class Sampler {
             logitsStore = ByteBuffer.allocateDirect(4 * floats).order(ByteOrder.nativeOrder());
         }
         return logitsStore.asFloatBuffer().limit(floats);
+    }
+
+    /** The reused direct store of the step input x (see {@link #embed}). */
+    private FloatBuffer embedStore(int floats) {
+        if (embedStore == null || embedStore.capacity() < floats) {
+            embedStore = ByteBuffer.allocateDirect(4 * floats).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+        return embedStore;
     }
 
     private float[] guidedBuffer(int floats) {

@@ -1,5 +1,6 @@
 package dev.hartstudio.engine.sample;
 
+import dev.hartstudio.engine.rng.PortableRng;
 import java.util.Arrays;
 
 /**
@@ -13,25 +14,20 @@ public final class SamplerMath {
     }
 
     /**
-     * CFG on logits, float32: {@code z = (1+t)·cond − t·uncond}; rows {@code [0,B)} cond,
-     * {@code [B,2B)} uncond. Reads the logits from a buffer (ONNX Runtime's output, absolute
-     * indexing) and writes into {@code z} (at least {@code rows·tokens·vocab} long; reused by the caller).
+     * CFG on the logits of one token, float32: {@code z = (1+t)·cond − t·uncond}, the conditional
+     * row at {@code condAt} and the unconditional one at {@code uncondAt} of {@code logits} (ONNX
+     * Runtime's output; absolute reads, so threads may share it), written to {@code z} at {@code zo}.
      */
-    public static void cfg(java.nio.FloatBuffer logits2, int rows, int rowOffset, int tokens, int tokenOffset,
-            int tokensTotal, int vocab, double t, float[] z) {
+    public static void cfgRow(java.nio.FloatBuffer logits, int condAt, int uncondAt, int vocab, double t, float[] z,
+            int zo, Scratch sc) {
         float a = (float) (1 + t);
         float b = (float) t;
-        float[] cond = new float[vocab];
-        float[] uncond = new float[vocab];
-        for (int r = 0; r < rows; r++) {
-            for (int i = 0; i < tokens; i++) {
-                logits2.get((r * tokensTotal + tokenOffset + i) * vocab, cond, 0, vocab);
-                logits2.get(((r + rowOffset) * tokensTotal + tokenOffset + i) * vocab, uncond, 0, vocab);
-                int o = (r * tokens + i) * vocab;
-                for (int v = 0; v < vocab; v++) {
-                    z[o + v] = a * cond[v] - b * uncond[v];
-                }
-            }
+        float[] cond = sc.cond;
+        float[] uncond = sc.uncond;
+        logits.get(condAt, cond, 0, vocab);
+        logits.get(uncondAt, uncond, 0, vocab);
+        for (int v = 0; v < vocab; v++) {
+            z[zo + v] = a * cond[v] - b * uncond[v];
         }
     }
 
@@ -43,16 +39,26 @@ public final class SamplerMath {
         }
     }
 
+    /** {@link #topKRow(float[], int, int, int, int[])} with the scratch's key array. */
+    public static void topKRow(float[] z, int o, int vocab, int k, Scratch sc) {
+        if (k <= 0 || k >= vocab) {
+            return;
+        }
+        maskBelow(z, o, vocab, select(z, o, vocab, vocab - k, sc.keys, sc.hist));
+    }
+
     /** {@link #topK} of the one row at {@code o}; {@code tmp} holds at least {@code vocab} ints. */
     public static void topKRow(float[] z, int o, int vocab, int k, int[] tmp) {
         if (k <= 0 || k >= vocab) {
             return;
         }
-        float kth = select(z, o, vocab, vocab - k, tmp);
+        maskBelow(z, o, vocab, select(z, o, vocab, vocab - k, tmp));
+    }
+
+    private static void maskBelow(float[] z, int o, int vocab, float kth) {
         for (int v = 0; v < vocab; v++) {
-            if (z[o + v] < kth) {
-                z[o + v] = Float.NEGATIVE_INFINITY;
-            }
+            float x = z[o + v];
+            z[o + v] = x < kth ? Float.NEGATIVE_INFINITY : x;      // branch-free: the pattern is random
         }
     }
 
@@ -63,44 +69,81 @@ public final class SamplerMath {
 
     /**
      * The value at ascending rank {@code index} of {@code z[o, o+n)} (NaN-free; the row is not
-     * changed): a radix select, 8 bits at a time from the top, over order-preserving integer keys of
-     * the floats; each pass keeps only the keys of the bucket that holds the rank. {@code keys}
+     * changed): a radix select over order-preserving integer keys of the floats, 11, 11 and 10 bits
+     * from the top; each pass keeps only the keys of the bucket that holds the rank. {@code keys}
      * holds at least {@code n} ints.
      */
     static float select(float[] z, int o, int n, int index, int[] keys) {
-        for (int i = 0; i < n; i++) {
-            keys[i] = orderKey(z[o + i]);
+        return select(z, o, n, index, keys, new int[HIST]);
+    }
+
+    private static final int HIST = 1 << 11;
+    private static final int[] SHIFTS = {21, 10, 0};
+    private static final int[] MASKS = {(1 << 11) - 1, (1 << 11) - 1, (1 << 10) - 1};
+
+    /** {@link #select(float[], int, int, int, int[])} with a caller's histogram of {@link #HIST} ints. */
+    static float select(float[] z, int o, int n, int index, int[] keys, int[] hist) {
+        Arrays.fill(hist, 0);
+        for (int i = 0; i < n; i++) {                      // keys and the first histogram in one pass
+            int key = orderKey(z[o + i]);
+            keys[i] = key;
+            hist[key >>> SHIFTS[0]]++;
         }
-        int[] hist = new int[256];
         int len = n;
-        for (int shift = 24; shift >= 0 && len > 1; shift -= 8) {
-            Arrays.fill(hist, 0);
-            for (int i = 0; i < len; i++) {
-                hist[(keys[i] >>> shift) & 0xFF]++;
-            }
+        for (int pass = 0; ; pass++) {
+            int shift = SHIFTS[pass];
+            int mask = MASKS[pass];
             int bucket = 0;
             while (index >= hist[bucket]) {
                 index -= hist[bucket];
                 bucket++;
             }
-            if (hist[bucket] == len) {
-                continue;                                  // every key shares these bits
-            }
-            int j = 0;
-            for (int i = 0; i < len; i++) {                // in place: j never passes i
-                if (((keys[i] >>> shift) & 0xFF) == bucket) {
-                    keys[j++] = keys[i];
+            if (hist[bucket] != len) {                     // else every key shares these bits
+                int j = 0;
+                for (int i = 0; i < len; i++) {            // in place: j never passes i
+                    int key = keys[i];
+                    if (((key >>> shift) & mask) == bucket) {
+                        keys[j++] = key;
+                    }
                 }
+                len = j;
             }
-            len = j;
+            if (pass == SHIFTS.length - 1 || len == 1) {
+                break;
+            }
+            int nextShift = SHIFTS[pass + 1];
+            int nextMask = MASKS[pass + 1];
+            Arrays.fill(hist, 0, nextMask + 1, 0);
+            for (int i = 0; i < len; i++) {
+                hist[(keys[i] >>> nextShift) & nextMask]++;
+            }
         }
         return fromOrderKey(keys[index]);
+    }
+
+    /**
+     * Top-k of row {@code z[o, o+V)} without masking it: lists in the scratch, ascending, the entries
+     * that {@link #topKRow} would keep and {@link PortableRng#unmasked} would list after it (not below
+     * the k-th largest, not −∞; every entry but −∞ when {@code k ≤ 0} or {@code k ≥ V}) and returns
+     * how many. What reads the row afterwards reads only the listed entries.
+     */
+    public static int topKLive(float[] z, int o, int vocab, int k, Scratch sc) {
+        float kth = k <= 0 || k >= vocab ? Float.NEGATIVE_INFINITY : select(z, o, vocab, vocab - k, sc.keys, sc.hist);
+        int[] live = sc.live;
+        int n = 0;
+        for (int v = 0; v < vocab; v++) {
+            float x = z[o + v];
+            live[n] = v;
+            boolean keep = !(x < kth) & x != Float.NEGATIVE_INFINITY;   // NaN is kept (and refused later)
+            n += keep ? 1 : 0;                                          // branch-free: the pattern is random
+        }
+        return n;
     }
 
     /** An int whose unsigned order is the float's order (−0 just below +0). */
     private static int orderKey(float f) {
         int bits = Float.floatToRawIntBits(f);
-        return bits < 0 ? ~bits : bits | 0x80000000;
+        return bits ^ ((bits >> 31) | 0x80000000);        // negative: ~bits; otherwise: bits | sign bit
     }
 
     private static float fromOrderKey(int key) {
@@ -163,51 +206,150 @@ public final class SamplerMath {
         }
     }
 
+    /** Whether the transcendental loops run on SIMD lanes ({@link VectorKernels}); -Dhartstudio.vector=false: never. */
+    public static final boolean VECTOR = vectorAvailable();
+
+    private static boolean vectorAvailable() {
+        if (!Boolean.parseBoolean(System.getProperty("hartstudio.vector", "true"))
+                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return false;
+        }
+        try {
+            return VectorKernels.lanes() > 1;
+        } catch (LinkageError | RuntimeException e) {
+            return false;                                   // no usable vector support: the scalar loops
+        }
+    }
+
+    /** Per-thread working arrays of the row sampler, sized for one vocabulary and latent width. */
+    public static final class Scratch {
+        final int[] keys;
+        final int[] live;
+        final double[] a;
+        final double[] b;
+        final long[] counters;
+        final double[] acc;
+        final int[] hist = new int[HIST];
+        final float[] cond;
+        final float[] uncond;
+
+        public Scratch(int vocab, int cv) {
+            cond = new float[vocab];
+            uncond = new float[vocab];
+            keys = new int[vocab];
+            live = new int[vocab];
+            a = new double[vocab];
+            b = new double[vocab];
+            counters = new long[vocab];
+            acc = new double[cv];
+        }
+
+        /** Whether these arrays serve a vocabulary of {@code vocab} entries and latent width {@code cv}. */
+        public boolean fits(int vocab, int cv) {
+            return live.length == vocab && acc.length == cv;
+        }
+
+        /** Indices of the unmasked entries, filled by {@link #unmasked}. */
+        public int[] live() {
+            return live;
+        }
+    }
+
+    /** {@code out[off + i] = }{@link PortableRng#normal}{@code (key, i)} for {@code i < count} (on SIMD lanes when {@link #VECTOR}). */
+    public static void normals(long key, int count, float[] out, int off) {
+        if (VECTOR) {
+            VectorKernels.normals(key, count, out, off);
+        } else {
+            for (int i = 0; i < count; i++) {
+                out[off + i] = PortableRng.normal(key, i);
+            }
+        }
+    }
+
+    /** {@link PortableRng#unmasked} into the scratch's list; returns the count. */
+    public static int unmasked(float[] z, int o, int vocab, Scratch sc) {
+        return PortableRng.unmasked(z, o, vocab, sc.live);
+    }
+
+    /**
+     * {@link PortableRng#categorical(float[], int, int[], int, double, double[])} over the scratch's
+     * list of {@code n} unmasked entries, the weights on SIMD lanes when {@link #VECTOR}.
+     */
+    public static int categorical(float[] z, int offset, int n, double u, Scratch sc) {
+        if (!VECTOR) {
+            return PortableRng.categorical(z, offset, sc.live, n, u, sc.a);
+        }
+        double m = PortableRng.maxUnmasked(z, offset, sc.live, n);
+        VectorKernels.expWeights(z, offset, sc.live, n, m, sc.a, sc.b);
+        return PortableRng.inverseCdf(sc.live, n, sc.a, u);
+    }
+
     /**
      * Gumbel soft embedding of one token: {@code y = softmax((mult·z + G)/τ)} in float64 with
-     * {@code G = −ln(q)}, then {@code e = y · E} rounded to float32.
+     * {@code G = −ln(q)} and {@code q = }{@link PortableRng#exp1} of word {@code drawBase + v} of the
+     * stream {@code gumbelKey} (no noise, {@code G = 0}, when {@code noNoise}), then {@code e = y · E}
+     * rounded to float32. Only the {@code n} unmasked entries of the scratch's list are visited (a
+     * masked entry's weight is exactly 0 and adds exactly 0 to every sum), in index order.
      *
      * @param z masked CFG logits, row at {@code offset}
-     * @param q Exp(1) draws {@code [V]} for this token
      * @param codebook {@code [V, Cv]} widened to float64 once (the same values as the float32 codebook)
      * @param out {@code [Cv]} written at {@code outOffset}
-     * @param scratch at least {@code V} doubles
      */
-    public static void softEmbed(float[] z, int offset, int vocab, float mult, double tau, double[] q,
-            double[] codebook, int cv, float[] out, int outOffset, double[] scratch) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int v = 0; v < vocab; v++) {
-            if (z[offset + v] == Float.NEGATIVE_INFINITY) {
-                scratch[v] = Double.NEGATIVE_INFINITY;     // masked: weight exactly 0, no draw needed
-                continue;
+    public static void softEmbed(float[] z, int offset, int n, float mult, double tau, long gumbelKey,
+            long drawBase, boolean noNoise, double[] codebook, int cv, float[] out, int outOffset, Scratch sc) {
+        int[] live = sc.live;
+        double[] s = sc.a;
+        double max;
+        if (VECTOR) {
+            max = VectorKernels.gumbelScores(z, offset, live, n, mult, tau, gumbelKey, drawBase, noNoise, s, sc.b,
+                    sc.counters);
+            VectorKernels.cutExp(s, n, max, s);
+        } else {
+            max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                int v = live[i];
+                double zm = (double) (mult * z[offset + v]);
+                double lnq = noNoise ? 0.0 : Math.log(PortableRng.exp1(PortableRng.word(gumbelKey, drawBase + v)));
+                double si = (zm - lnq) / tau;
+                s[i] = si;
+                if (si > max) {
+                    max = si;
+                }
             }
-            double zm = (double) (mult * z[offset + v]);
-            double s = (zm - Math.log(q[v])) / tau;
-            scratch[v] = s;
-            if (s > max) {
-                max = s;
+            for (int i = 0; i < n; i++) {
+                double d = s[i] - max;
+                s[i] = d < -600 ? 0.0 : Math.exp(d);      // the defined cut (docs/RNG.md): no subnormal weights
             }
         }
         double sum = 0;
-        for (int v = 0; v < vocab; v++) {
-            double d = scratch[v] - max;
-            double y = d < -600 ? 0.0 : Math.exp(d);      // the defined cut (docs/RNG.md): no subnormal weights
-            scratch[v] = y;
-            sum += y;
+        for (int i = 0; i < n; i++) {
+            sum += s[i];
         }
-        double[] acc = new double[cv];
-        for (int v = 0; v < vocab; v++) {
-            double y = scratch[v] / sum;
-            if (y == 0) {
-                continue;
+        double[] acc = sc.acc;
+        if (VECTOR && cv % VectorKernels.lanes() == 0) {
+            for (int i = 0; i < n; i++) {
+                s[i] = s[i] / sum;
             }
-            int eo = v * cv;            // index order over v, as the reference's y @ E (it decides the last bits)
-            for (int c = 0; c < cv; c++) {
-                acc[c] += y * codebook[eo + c];
-            }
+            VectorKernels.accumulate(s, n, live, codebook, cv, acc);
+        } else {
+            accumulate(s, n, sum, live, codebook, cv, acc);
         }
         for (int c = 0; c < cv; c++) {
             out[outOffset + c] = (float) acc[c];
+        }
+    }
+
+    private static void accumulate(double[] s, int n, double sum, int[] live, double[] codebook, int cv, double[] acc) {
+        Arrays.fill(acc, 0, cv, 0.0);
+        for (int i = 0; i < n; i++) {
+            double y = s[i] / sum;
+            if (y == 0) {
+                continue;
+            }
+            int eo = live[i] * cv;      // index order over v, as the reference's y @ E (it decides the last bits)
+            for (int c = 0; c < cv; c++) {
+                acc[c] += y * codebook[eo + c];
+            }
         }
     }
 
@@ -300,16 +442,28 @@ public final class SamplerMath {
         int l = p * p;
         float[] cos = new float[rows * l * d];
         float[] sin = new float[rows * l * d];
+        // a row's angles take p·q distinct values (one per grid coordinate and frequency): each
+        // cos/sin is computed once and copied where it repeats
+        float[] ct = new float[p * q];
+        float[] st = new float[p * q];
         for (int r = 0; r < rows; r++) {
             float off = (float) offsets[r];
+            for (int i = 0; i < p; i++) {
+                float cf = coord(i, p, big) + off;
+                for (int j = 0; j < q; j++) {
+                    float a = cf * inv2[j];
+                    ct[i * q + j] = (float) Math.cos(a);
+                    st[i * q + j] = (float) Math.sin(a);
+                }
+            }
             for (int n = 0; n < l; n++) {
-                float row = coord(n / p, p, big) + off;
-                float col = coord(n % p, p, big) + off;
+                int rowBase = (n / p) * q;
+                int colBase = (n % p) * q;
                 int o = (r * l + n) * d;
                 for (int m = 0; m < d; m++) {
-                    float a = (m < 2 * q ? row : col) * inv2[m % q];
-                    cos[o + m] = (float) Math.cos(a);
-                    sin[o + m] = (float) Math.sin(a);
+                    int t = (m < 2 * q ? rowBase : colBase) + m % q;
+                    cos[o + m] = ct[t];
+                    sin[o + m] = st[t];
                 }
             }
         }

@@ -1,0 +1,168 @@
+package dev.hartstudio.engine.sample;
+
+import dev.hartstudio.engine.rng.PortableRng;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The transcendental loops of the sampler on SIMD lanes (JDK Vector API): the Gumbel scores of the
+ * soft embedding (counter-based draws, two logarithms each) and the exponential weights of the
+ * categorical draw and of the soft embedding. Everything but {@code log}/{@code exp} is the same
+ * IEEE arithmetic as the scalar code (SplitMix64 words, exact int-to-float conversions, one
+ * division); {@code log}/{@code exp} are the platform's vector functions, within an ulp of
+ * {@link Math#log}/{@link Math#exp} like those are of NumPy's (docs/RNG.md, "Numerical note").
+ * Sums stay scalar and in index order, where the last bits are decided.
+ *
+ * <p>Only loaded when the JVM has {@code jdk.incubator.vector} (the launcher, the tests and the
+ * installer add it); {@link SamplerMath} falls back to the scalar loops otherwise.
+ */
+final class VectorKernels {
+
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
+    private static final double TWO_POW_M52 = 0x1.0p-52;
+    private static final long M1 = 0xBF58476D1CE4E5B9L;
+    private static final long M2 = 0x94D049BB133111EBL;
+
+    private VectorKernels() {
+    }
+
+    /** Lanes per vector (the same for long and double: one vector shape). */
+    static int lanes() {
+        return D.length();
+    }
+
+    /**
+     * {@code s_i = (float64(fl32(mult·z_v)) − ln(q_v)) / τ} for {@code v = live[i]}, with
+     * {@code q_v = −ln(uopen(word(key, base + v)))} ({@code ln q = 0} when {@code noNoise});
+     * returns {@code max_i s_i}. {@code zm} and {@code idx} are scratch of at least {@code n}.
+     */
+    static double gumbelScores(float[] z, int offset, int[] live, int n, float mult, double tau, long key, long base,
+            boolean noNoise, double[] s, double[] zm, long[] idx) {
+        for (int i = 0; i < n; i++) {
+            int v = live[i];
+            zm[i] = (double) (mult * z[offset + v]);
+            idx[i] = base + v + 1;                                  // word i uses counter (i + 1)·φ
+        }
+        int lanes = D.length();
+        int bound = n - n % lanes;
+        DoubleVector t = DoubleVector.broadcast(D, tau);
+        DoubleVector maxV = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
+        for (int i = 0; i < bound; i += lanes) {
+            DoubleVector zv = DoubleVector.fromArray(D, zm, i);
+            DoubleVector sv;
+            if (noNoise) {
+                sv = zv.sub(0.0).div(t);
+            } else {
+                DoubleVector u = uopen(LongVector.fromArray(L, idx, i), key);
+                DoubleVector lnq = u.lanewise(VectorOperators.LOG).neg().lanewise(VectorOperators.LOG);
+                sv = zv.sub(lnq).div(t);
+            }
+            sv.intoArray(s, i);
+            maxV = maxV.max(sv);
+        }
+        double max = bound > 0 ? maxV.reduceLanes(VectorOperators.MAX) : Double.NEGATIVE_INFINITY;
+        for (int i = bound; i < n; i++) {
+            double lnq = noNoise ? 0.0 : Math.log(PortableRng.exp1(PortableRng.word(key, base + live[i])));
+            double si = (zm[i] - lnq) / tau;
+            s[i] = si;
+            if (si > max) {
+                max = si;
+            }
+        }
+        return max;
+    }
+
+    /** {@code y_i = exp(s_i − max)}, or exactly 0 where {@code s_i − max < −600} (docs/RNG.md). */
+    static void cutExp(double[] s, int n, double max, double[] y) {
+        int lanes = D.length();
+        int bound = n - n % lanes;
+        for (int i = 0; i < bound; i += lanes) {
+            DoubleVector d = DoubleVector.fromArray(D, s, i).sub(max);
+            VectorMask<Double> cut = d.lt(-600.0);
+            d.lanewise(VectorOperators.EXP).blend(0.0, cut).intoArray(y, i);
+        }
+        for (int i = bound; i < n; i++) {
+            double d = s[i] - max;
+            y[i] = d < -600 ? 0.0 : Math.exp(d);
+        }
+    }
+
+    /** {@code w_i = exp(float64(z_v) − m)} for {@code v = live[i]}; {@code zd} is scratch of at least {@code n}. */
+    static void expWeights(float[] z, int offset, int[] live, int n, double m, double[] w, double[] zd) {
+        for (int i = 0; i < n; i++) {
+            zd[i] = z[offset + live[i]];
+        }
+        int lanes = D.length();
+        int bound = n - n % lanes;
+        for (int i = 0; i < bound; i += lanes) {
+            DoubleVector.fromArray(D, zd, i).sub(m).lanewise(VectorOperators.EXP).intoArray(w, i);
+        }
+        for (int i = bound; i < n; i++) {
+            w[i] = Math.exp(zd[i] - m);
+        }
+    }
+
+    /**
+     * {@code acc[c] = Σ_i y_i · E[live[i], c]} in list order, each product and sum rounded separately
+     * (no fused multiply-add), as the scalar loop; {@code cv} is a multiple of {@link #lanes()}. The
+     * scalar loop skips {@code y_i = 0}; adding its {@code ±0} products here changes nothing, since a
+     * sum that starts at +0 never becomes −0.
+     */
+    static void accumulate(double[] y, int n, int[] live, double[] codebook, int cv, double[] acc) {
+        int lanes = D.length();
+        for (int j = 0; j < cv; j += lanes) {
+            DoubleVector a = DoubleVector.zero(D);
+            for (int i = 0; i < n; i++) {
+                a = a.add(DoubleVector.fromArray(D, codebook, live[i] * cv + j).mul(y[i]));
+            }
+            a.intoArray(acc, j);
+        }
+    }
+
+    /**
+     * {@code out[off + i] = }{@link PortableRng#normal}{@code (key, i)} for {@code i < count}: the
+     * same words and uniforms, Box-Muller's {@code log} and {@code cos} on lanes, rounded to float32.
+     */
+    static void normals(long key, int count, float[] out, int off) {
+        int lanes = D.length();
+        int bound = count - count % lanes;
+        LongVector evens = LongVector.fromArray(L, EVENS, 0);
+        double[] g = new double[lanes];
+        for (int i = 0; i < bound; i += lanes) {
+            LongVector c1 = evens.add(2L * i + 1);          // word 2i has counter (2i + 1)·φ
+            DoubleVector u1 = uopen(c1, key);
+            DoubleVector u2 = uopen(c1.add(1), key);
+            DoubleVector r = u1.lanewise(VectorOperators.LOG).mul(-2.0).lanewise(VectorOperators.SQRT);
+            DoubleVector c = DoubleVector.broadcast(D, 2.0 * Math.PI).mul(u2).lanewise(VectorOperators.COS);
+            r.mul(c).intoArray(g, 0);
+            for (int j = 0; j < lanes; j++) {
+                out[off + i + j] = (float) g[j];
+            }
+        }
+        for (int i = bound; i < count; i++) {
+            out[off + i] = PortableRng.normal(key, i);
+        }
+    }
+
+    private static final long[] EVENS = new long[L.length()];
+
+    static {
+        for (int j = 0; j < EVENS.length; j++) {
+            EVENS[j] = 2L * j;
+        }
+    }
+
+    /** {@code uopen(mix64(key + c·φ))} per lane (the counter {@code c} is the word index + 1). */
+    private static DoubleVector uopen(LongVector counter, long key) {
+        LongVector w = counter.mul(PortableRng.GOLDEN).add(key);
+        w = w.lanewise(VectorOperators.XOR, w.lanewise(VectorOperators.LSHR, 30)).mul(M1);
+        w = w.lanewise(VectorOperators.XOR, w.lanewise(VectorOperators.LSHR, 27)).mul(M2);
+        w = w.lanewise(VectorOperators.XOR, w.lanewise(VectorOperators.LSHR, 31));
+        return ((DoubleVector) w.lanewise(VectorOperators.LSHR, 12).convert(VectorOperators.L2D, 0))
+                .add(0.5).mul(TWO_POW_M52);
+    }
+}
