@@ -22,8 +22,14 @@ public final class Ort {
 
     private static OrtEnvironment environment;
 
-    /** Whether pool threads spin between the operators of a run (-Dhartstudio.ort.spin=false turns it off). */
+    /** Whether pool threads spin while waiting for work (-Dhartstudio.ort.spin=false turns it off). */
     static final boolean SPIN = Boolean.parseBoolean(System.getProperty("hartstudio.ort.spin", "true"));
+
+    /**
+     * Whether every graph runs on one shared pool whose workers spin between runs (the default), or
+     * each on its own pool that stops spinning after its run (-Dhartstudio.ort.pools=session).
+     */
+    static final boolean SHARED_POOL = !"session".equals(System.getProperty("hartstudio.ort.pools", "shared"));
 
     /** Threads of the shared ONNX Runtime pool: every core, or -Dhartstudio.threads=N. */
     public static int threads() {
@@ -44,9 +50,18 @@ public final class Ort {
 
     private static OrtEnvironment create() throws EngineException {
         FutureTask<OrtEnvironment> task = new FutureTask<>(() -> {
-            // No global thread pools: each session has its own (ProviderResolver), which can stop
-            // spinning when its run ends; a shared pool cannot.
-            OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "hart-studio");
+            // The shared pool of all cores (see ProviderResolver), or none: every session its own.
+            OrtEnvironment env;
+            if (SHARED_POOL) {
+                try (OrtEnvironment.ThreadingOptions threads = new OrtEnvironment.ThreadingOptions()) {
+                    threads.setGlobalIntraOpNumThreads(threads());
+                    threads.setGlobalInterOpNumThreads(1);
+                    threads.setGlobalSpinControl(SPIN);
+                    env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "hart-studio", threads);
+                }
+            } else {
+                env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "hart-studio");
+            }
             env.setTelemetry(false);
             return env;
         });

@@ -15,13 +15,37 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The packaged jar in a fresh JVM, as ./hart-studio runs it; skipped when the jar has not been built. */
+/**
+ * The packaged jar in a fresh JVM; skipped when the jar has not been built. A plain {@code java -jar}
+ * (no Vector API: the sampler's scalar loops, the shared ONNX Runtime pool) and the launcher's
+ * flags with one pool per graph both give the golden tokens.
+ */
 class JarLaunchTest {
 
     static final Path JAR = Path.of("target/hart-studio.jar");
 
     @TempDir
     Path dir;
+
+    @Test
+    void jarWithTheVectorApiAndOnePoolPerGraphGivesTheSameTokens() throws Exception {
+        assumeTrue(Files.isRegularFile(JAR), "target/hart-studio.jar is not built (mvn package)");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path trace = dir.resolve("t.json");
+        Path err = dir.resolve("err.txt");
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xss4m", "--add-modules", "jdk.incubator.vector",
+                "-Dhartstudio.ort.pools=session", "-Dai.djl.offline=true", "-Dslf4j.internal.verbosity=ERROR",
+                "-jar", JAR.toString(), "generate", "--bundle", BUNDLE.toString(), "--prompt", "a red circle",
+                "--seed", "7", "--out", dir.toString(), "--trace", trace.toString(), "--provider", "cpu")
+                .redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(err.toFile());
+        pb.environment().put("DJL_OFFLINE", "true");
+        Process p = pb.start();
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the jar did not finish in 3 minutes");
+        assertEquals(0, p.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
+        assertEquals(JsonParser.parseString(Files.readString(GOLDENS.resolve("s7_cfg4.5.trace.json"))).getAsJsonObject().get("tokens"),
+                JsonParser.parseString(Files.readString(trace)).getAsJsonObject().get("tokens"));
+    }
 
     @Test
     void jarGeneratesWithCudaRequestedAndSaysOnceWhyItRunsOnCpu() throws Exception {
