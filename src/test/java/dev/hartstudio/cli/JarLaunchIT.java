@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (no Vector API: the sampler's scalar loops, the shared ONNX Runtime pool) and the launcher's
  * flags with one pool per graph both give the golden tokens.
  */
-class JarLaunchTest {
+class JarLaunchIT {
 
     static final Path JAR = Path.of("target/hart-studio.jar");
 
