@@ -29,49 +29,45 @@ class JarLaunchIT {
 
     @Test
     void jarWithTheVectorApiAndOnePoolPerGraphGivesTheSameTokens() throws Exception {
-        assumeTrue(Files.isRegularFile(JAR), "target/hart-studio.jar is not built (mvn package)");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path trace = dir.resolve("t.json");
-        Path err = dir.resolve("err.txt");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xss4m", "--add-modules", "jdk.incubator.vector",
-                "-Dhartstudio.ort.pools=session", "-Dai.djl.offline=true", "-Dslf4j.internal.verbosity=ERROR",
-                "-jar", JAR.toString(), "generate", "--bundle", BUNDLE.toString(), "--prompt", "a red circle",
-                "--seed", "7", "--out", dir.toString(), "--trace", trace.toString(), "--provider", "cpu")
-                .redirectOutput(dir.resolve("out.txt").toFile())
-                .redirectError(err.toFile());
-        pb.environment().put("DJL_OFFLINE", "true");
-        Process p = pb.start();
-        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the jar did not finish in 3 minutes");
-        assertEquals(0, p.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
-        assertEquals(JsonParser.parseString(Files.readString(GOLDENS.resolve("s7_cfg4.5.trace.json"))).getAsJsonObject().get("tokens"),
-                JsonParser.parseString(Files.readString(trace)).getAsJsonObject().get("tokens"));
+        String stderr = generateSeed7(List.of("--add-modules", "jdk.incubator.vector", "-Dhartstudio.ort.pools=session"),
+                "cpu");
+        assertGoldenTokens(stderr);
     }
 
     @Test
     void jarGeneratesWithCudaRequestedAndSaysOnceWhyItRunsOnCpu() throws Exception {
-        assumeTrue(Files.isRegularFile(JAR), "target/hart-studio.jar is not built (mvn package)");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path trace = dir.resolve("t.json");
-        Path err = dir.resolve("err.txt");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xss4m", "-Dai.djl.offline=true",
-                "-Dslf4j.internal.verbosity=ERROR", "-jar", JAR.toString(), "generate", "--bundle", BUNDLE.toString(),
-                "--prompt", "a red circle", "--seed", "7", "--out", dir.toString(), "--trace", trace.toString(),
-                "--provider", "cuda")
-                .redirectOutput(dir.resolve("out.txt").toFile())
-                .redirectError(err.toFile());
-        pb.environment().put("DJL_OFFLINE", "true");
-        Process p = pb.start();
-        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the jar did not finish in 3 minutes");
-        String stderr = Files.readString(err, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), stderr);
+        String stderr = generateSeed7(List.of(), "cuda");
         assertTrue(Files.isRegularFile(dir.resolve("7.png")));
-        assertEquals(JsonParser.parseString(Files.readString(GOLDENS.resolve("s7_cfg4.5.trace.json"))).getAsJsonObject().get("tokens"),
-                JsonParser.parseString(Files.readString(trace)).getAsJsonObject().get("tokens"));
+        assertGoldenTokens(stderr);
         List<String> fallback = stderr.lines().filter(l -> l.startsWith("Running on CPU: ")).toList();
         assertTrue(fallback.size() <= 1, stderr);
         boolean nvidia = Files.exists(Path.of("/dev/nvidiactl")) || Files.exists(Path.of("/proc/driver/nvidia/version"));
         if (!nvidia) {
             assertEquals(1, fallback.size(), "no GPU here: one line says why it runs on the CPU\n" + stderr);
         }
+    }
+
+    /** Runs {@code generate --prompt "a red circle" --seed 7} on the test bundle in a fresh JVM; returns its stderr. */
+    private String generateSeed7(List<String> jvmFlags, String provider) throws Exception {
+        assumeTrue(Files.isRegularFile(JAR), "target/hart-studio.jar is not built (mvn package)");
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss4m"));
+        cmd.addAll(jvmFlags);
+        cmd.addAll(List.of("-Dai.djl.offline=true", "-Dslf4j.internal.verbosity=ERROR", "-jar", JAR.toString(),
+                "generate", "--bundle", BUNDLE.toString(), "--prompt", "a red circle", "--seed", "7",
+                "--out", dir.toString(), "--trace", dir.resolve("t.json").toString(), "--provider", provider));
+        Path err = dir.resolve("err.txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(err.toFile());
+        pb.environment().put("DJL_OFFLINE", "true");
+        Process p = pb.start();
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the jar did not finish in 3 minutes");
+        String stderr = Files.readString(err, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), stderr);
+        return stderr;
+    }
+
+    private void assertGoldenTokens(String stderr) throws Exception {
+        assertEquals(JsonParser.parseString(Files.readString(GOLDENS.resolve("s7_cfg4.5.trace.json"))).getAsJsonObject().get("tokens"),
+                JsonParser.parseString(Files.readString(dir.resolve("t.json"))).getAsJsonObject().get("tokens"), stderr);
     }
 }
