@@ -221,6 +221,49 @@ public final class SamplerMath {
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Once per process, on a background thread: runs the row functions on made-up logits until the
+     * JIT has compiled them. Until C2 has seen them the SIMD kernels run as plain Java that allocates
+     * an object per vector operation, which made the first image about 0.3 s slower; done while a
+     * bundle loads (ONNX Runtime builds its sessions on one core), that time is hidden.
+     */
+    public static void warmUpInBackground() {
+        if (!WARMED.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(SamplerMath::warmUp, "hart-sampler-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    private static void warmUp() {
+        int vocab = 1024;
+        int cv = 16;
+        java.util.Random r = new java.util.Random(0);
+        float[] z = new float[vocab];
+        double[] codebook = new double[vocab * cv];
+        for (int i = 0; i < codebook.length; i++) {
+            codebook[i] = r.nextGaussian();
+        }
+        float[] e = new float[cv];
+        float[] noise = new float[1024];
+        Scratch sc = new Scratch(vocab, cv);
+        for (int row = 0; row < 600; row++) {
+            for (int v = 0; v < vocab; v++) {
+                z[v] = (float) (r.nextGaussian() * 4);
+            }
+            int n = topKLive(z, 0, vocab, 600, sc);
+            categorical(z, 0, n, 0.5, sc);
+            softEmbed(z, 0, n, 1.5f, 0.1, row, 0, false, codebook, cv, e, 0, sc);
+            if (row % 8 == 0) {
+                normals(row, noise.length, noise, 0);
+            }
+        }
+    }
+
     /** Per-thread working arrays of the row sampler, sized for one vocabulary and latent width. */
     public static final class Scratch {
         final int[] keys;
