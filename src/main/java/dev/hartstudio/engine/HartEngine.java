@@ -42,7 +42,7 @@ public final class HartEngine implements AutoCloseable {
      * resolved from {@code requested} (CUDA falls back to CPU with the reason kept in {@link #provider()}).
      */
     public static HartEngine open(Path bundleFolder, ExecutionProvider requested) throws EngineException {
-        dev.hartstudio.engine.sample.SamplerMath.warmUpInBackground();    // compiles while the graphs load
+        dev.hartstudio.engine.sample.RowMath.warmUpInBackground();    // compiles while the graphs load
         Bundle bundle;
         try {
             bundle = Bundle.open(bundleFolder);

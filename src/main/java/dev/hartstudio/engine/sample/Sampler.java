@@ -415,7 +415,7 @@ public final class Sampler {
         float[] x = new float[rows * cv];
         if (!req.greedy()) {
             for (int b = 0; b < batch; b++) {
-                SamplerMath.normals(PortableRng.key(req.seeds().get(b), PortableRng.DIFF_INIT, 0), L * cv, x, b * L * cv);
+                RowMath.normals(PortableRng.key(req.seeds().get(b), PortableRng.DIFF_INIT, 0), L * cv, x, b * L * cv);
             }
         }
         float[] noise = new float[L * cv];
@@ -446,7 +446,7 @@ public final class Sampler {
                 float gb = (float) g;
                 for (int b = 0; b < batch; b++) {
                     if (n > 0 && !req.greedy()) {
-                        SamplerMath.normals(PortableRng.key(req.seeds().get(b), PortableRng.DIFF_STEP, n), L * cv, noise, 0);
+                        RowMath.normals(PortableRng.key(req.seeds().get(b), PortableRng.DIFF_STEP, n), L * cv, noise, 0);
                     }
                     for (int j = 0; j < L * cv; j++) {
                         int i = b * L * cv + j;
@@ -561,31 +561,31 @@ public final class Sampler {
         boolean greedy = req.greedy();
         boolean nucleus = topP > 0 && topP < 1;
         RowWorkers.Rows task = (w, from, to) -> {
-            SamplerMath.Scratch scratch = scratch(vocab, cv);
+            RowMath.Scratch scratch = scratch(vocab, cv);
             int[] order = nucleus ? new int[vocab] : null;
             double[] pWeights = nucleus ? new double[vocab] : null;
             for (int r = from; r < to; r++) {
                 int b = r / l;
                 int n = r % l;
                 int zo = r * vocab;
-                SamplerMath.cfgRow(logits, (b * tokTotal + tokOffset + n) * vocab,
+                RowMath.cfgRow(logits, (b * tokTotal + tokOffset + n) * vocab,
                         ((b + batch) * tokTotal + tokOffset + n) * vocab, vocab, guidance, z, zo, scratch);
                 int survivors;
                 if (!nucleus) {
-                    survivors = SamplerMath.topKLive(z, zo, vocab, topK, scratch);   // the row stays unmasked
+                    survivors = RowMath.topKLive(z, zo, vocab, topK, scratch);   // the row stays unmasked
                 } else {
-                    SamplerMath.topKRow(z, zo, vocab, topK, scratch);
+                    RowMath.topKRow(z, zo, vocab, topK, scratch);
                     SamplerMath.topPRow(z, zo, vocab, topP, order, pWeights);
-                    survivors = SamplerMath.unmasked(z, zo, vocab, scratch);
+                    survivors = RowMath.unmasked(z, zo, vocab, scratch);
                 }
                 if (!forced) {
                     idx[b][n] = greedy ? PortableRng.argmax(z, zo, vocab)
-                            : SamplerMath.categorical(z, zo, survivors,
+                            : RowMath.categorical(z, zo, survivors,
                             PortableRng.u53(PortableRng.word(tokenKeys[b], n)), scratch);   // = tokenUniform
                 }
                 if (smooth) {
                     // masked entries get weight 0 whatever their draw: never drawn (counter-based RNG)
-                    SamplerMath.softEmbed(z, zo, survivors, mult, tau, gumbelKeys[b], (long) n * vocab, greedy,
+                    RowMath.softEmbed(z, zo, survivors, mult, tau, gumbelKeys[b], (long) n * vocab, greedy,
                             codebookWide, cv, e, r * cv, scratch);
                 }
             }
@@ -598,16 +598,16 @@ public final class Sampler {
     }
 
     /** This thread's row-sampler arrays (kept across scales and images: no allocation per row or scale). */
-    private static SamplerMath.Scratch scratch(int vocab, int cv) {
-        SamplerMath.Scratch s = SCRATCH.get();
+    private static RowMath.Scratch scratch(int vocab, int cv) {
+        RowMath.Scratch s = SCRATCH.get();
         if (s == null || !s.fits(vocab, cv)) {
-            s = new SamplerMath.Scratch(vocab, cv);
+            s = new RowMath.Scratch(vocab, cv);
             SCRATCH.set(s);
         }
         return s;
     }
 
-    private static final ThreadLocal<SamplerMath.Scratch> SCRATCH = new ThreadLocal<>();
+    private static final ThreadLocal<RowMath.Scratch> SCRATCH = new ThreadLocal<>();
 
     /** A direct native-order view of {@code floats} floats over the reused logits store. */
     private FloatBuffer logitsBuffer(int floats) {

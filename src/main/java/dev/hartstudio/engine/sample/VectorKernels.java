@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Sums stay scalar and in index order, where the last bits are decided.
  *
  * <p>Only loaded when the JVM has {@code jdk.incubator.vector} (the launcher, the tests and the
- * installer add it); {@link SamplerMath} falls back to the scalar loops otherwise.
+ * installer add it); {@link RowMath} falls back to the scalar loops otherwise.
  */
 final class VectorKernels {
 

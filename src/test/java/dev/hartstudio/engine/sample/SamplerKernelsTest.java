@@ -26,13 +26,13 @@ class SamplerKernelsTest {
     void theTestJvmRunsTheSimdKernelsAsTheLauncherDoes() {
         // surefire starts the JVM with --add-modules jdk.incubator.vector, so every parity test below
         // and in GoldenParityTest / HartTinyParityTest checks the SIMD path
-        assertTrue(SamplerMath.VECTOR);
+        assertTrue(RowMath.VECTOR);
     }
 
     @Test
     void topKLiveListsExactlyWhatMaskingThenUnmaskedKeeps() {
         Random r = new Random(3);
-        SamplerMath.Scratch sc = new SamplerMath.Scratch(V, CV);
+        RowMath.Scratch sc = new RowMath.Scratch(V, CV);
         int[] expected = new int[V];
         for (int trial = 0; trial < 300; trial++) {
             float[] z = row(r, trial);
@@ -41,7 +41,7 @@ class SamplerKernelsTest {
             SamplerMath.topKRow(masked, 0, V, k, new int[V]);
             int n = PortableRng.unmasked(masked, 0, V, expected);
             float[] untouched = z.clone();
-            int m = SamplerMath.topKLive(untouched, 0, V, k, sc);
+            int m = RowMath.topKLive(untouched, 0, V, k, sc);
             assertEquals(n, m, "trial " + trial);
             assertArrayEquals(Arrays.copyOf(expected, n), Arrays.copyOf(sc.live(), m), "trial " + trial);
             assertArrayEquals(z, untouched, "the row is left as it was");
@@ -51,25 +51,25 @@ class SamplerKernelsTest {
     @Test
     void listBasedCategoricalDrawsWhatTheFullRowDrawDraws() {
         Random r = new Random(4);
-        SamplerMath.Scratch sc = new SamplerMath.Scratch(V, CV);
+        RowMath.Scratch sc = new RowMath.Scratch(V, CV);
         for (int trial = 0; trial < 3000; trial++) {
             float[] z = row(r, trial);
             SamplerMath.topKRow(z, 0, V, 1 + r.nextInt(V), new int[V]);
             double u = PortableRng.tokenUniform(trial, 2, trial);
-            int n = SamplerMath.unmasked(z, 0, V, sc);
-            assertEquals(PortableRng.categorical(z, 0, V, u), SamplerMath.categorical(z, 0, n, u, sc), "trial " + trial);
+            int n = RowMath.unmasked(z, 0, V, sc);
+            assertEquals(PortableRng.categorical(z, 0, V, u), RowMath.categorical(z, 0, n, u, sc), "trial " + trial);
         }
     }
 
     @Test
     void categoricalStillRefusesNaNAndAllMaskedRows() {
-        SamplerMath.Scratch sc = new SamplerMath.Scratch(4, CV);
+        RowMath.Scratch sc = new RowMath.Scratch(4, CV);
         float[] nan = {1f, Float.NaN, 0f, 2f};
-        int n = SamplerMath.topKLive(nan, 0, 4, 3, sc);
-        assertThrows(IllegalArgumentException.class, () -> SamplerMath.categorical(nan, 0, n, 0.5, sc));
+        int n = RowMath.topKLive(nan, 0, 4, 3, sc);
+        assertThrows(IllegalArgumentException.class, () -> RowMath.categorical(nan, 0, n, 0.5, sc));
         float[] masked = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
-        int none = SamplerMath.unmasked(masked, 0, 4, sc);
-        assertThrows(IllegalArgumentException.class, () -> SamplerMath.categorical(masked, 0, none, 0.5, sc));
+        int none = RowMath.unmasked(masked, 0, 4, sc);
+        assertThrows(IllegalArgumentException.class, () -> RowMath.categorical(masked, 0, none, 0.5, sc));
     }
 
     @Test
@@ -79,7 +79,7 @@ class SamplerKernelsTest {
         for (int i = 0; i < codebook.length; i++) {
             codebook[i] = (float) r.nextGaussian();
         }
-        SamplerMath.Scratch sc = new SamplerMath.Scratch(V, CV);
+        RowMath.Scratch sc = new RowMath.Scratch(V, CV);
         float[] fast = new float[CV];
         int rows = 2000;
         int differing = 0;
@@ -89,8 +89,8 @@ class SamplerKernelsTest {
             double tau = new double[] {0.27, 0.1, 0.05625, 1.0}[trial % 4];
             long key = PortableRng.key(trial, PortableRng.GUMBEL, trial % 7);
             boolean noNoise = trial % 10 == 9;
-            int n = SamplerMath.unmasked(z, 0, V, sc);
-            SamplerMath.softEmbed(z, 0, n, 1.5f, tau, key, 17L * V, noNoise, codebook, CV, fast, 0, sc);
+            int n = RowMath.unmasked(z, 0, V, sc);
+            RowMath.softEmbed(z, 0, n, 1.5f, tau, key, 17L * V, noNoise, codebook, CV, fast, 0, sc);
             float[] slow = definition(z, 1.5f, tau, key, 17L * V, noNoise, codebook);
             for (int c = 0; c < CV; c++) {
                 if (fast[c] != slow[c]) {
@@ -110,7 +110,7 @@ class SamplerKernelsTest {
         int differing = 0;
         for (long seed = 0; seed < 20; seed++) {
             long key = PortableRng.key(seed, PortableRng.DIFF_STEP, 3);
-            SamplerMath.normals(key, out.length, out, 0);
+            RowMath.normals(key, out.length, out, 0);
             for (int i = 0; i < out.length; i++) {
                 float expected = PortableRng.normal(key, i);
                 if (out[i] != expected) {
