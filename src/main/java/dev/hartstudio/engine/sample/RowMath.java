@@ -118,6 +118,34 @@ public final class RowMath {
         }
     }
 
+    /**
+     * The soft embedding's scores {@code s_i = (float64(fl32(mult·z_v)) − ln q_v) / τ} of the listed
+     * entries {@code [from, n)}, scalar ({@code ln q = 0} when {@code noNoise}); returns the larger of
+     * {@code max} and their maximum. The SIMD kernels use it for the entries after the last full vector.
+     */
+    static double gumbelScores(float[] z, int offset, int[] live, int from, int n, float mult, double tau, long key,
+            long base, boolean noNoise, double[] s, double max) {
+        for (int i = from; i < n; i++) {
+            int v = live[i];
+            double zm = (double) (mult * z[offset + v]);
+            double lnq = noNoise ? 0.0 : Math.log(PortableRng.exp1(PortableRng.word(key, base + v)));
+            double si = (zm - lnq) / tau;
+            s[i] = si;
+            if (si > max) {
+                max = si;
+            }
+        }
+        return max;
+    }
+
+    /** {@code y_i = exp(s_i − max)} for {@code i} in {@code [from, n)}, exactly 0 where {@code s_i − max < −600} (docs/RNG.md). */
+    static void cutExp(double[] s, int from, int n, double max, double[] y) {
+        for (int i = from; i < n; i++) {
+            double d = s[i] - max;
+            y[i] = d < -600 ? 0.0 : Math.exp(d);          // the defined cut: no subnormal weights
+        }
+    }
+
     /** {@link PortableRng#unmasked} into the scratch's list; returns the count. */
     public static int unmasked(float[] z, int o, int vocab, Scratch sc) {
         return PortableRng.unmasked(z, o, vocab, sc.live);
@@ -157,21 +185,8 @@ public final class RowMath {
                     sc.counters);
             VectorKernels.cutExp(s, n, max, s);
         } else {
-            max = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < n; i++) {
-                int v = live[i];
-                double zm = (double) (mult * z[offset + v]);
-                double lnq = noNoise ? 0.0 : Math.log(PortableRng.exp1(PortableRng.word(gumbelKey, drawBase + v)));
-                double si = (zm - lnq) / tau;
-                s[i] = si;
-                if (si > max) {
-                    max = si;
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                double d = s[i] - max;
-                s[i] = d < -600 ? 0.0 : Math.exp(d);      // the defined cut (docs/RNG.md): no subnormal weights
-            }
+            max = gumbelScores(z, offset, live, 0, n, mult, tau, gumbelKey, drawBase, noNoise, s, Double.NEGATIVE_INFINITY);
+            cutExp(s, 0, n, max, s);
         }
         double sum = 0;
         for (int i = 0; i < n; i++) {

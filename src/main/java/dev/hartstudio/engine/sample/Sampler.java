@@ -189,8 +189,8 @@ public final class Sampler {
                                 Map.of("logits", logitsT), control);
                     }
                 }
-                if (l >= PARALLEL_MIN_ROWS) {
-                    ROWS.wake();   // the helpers wake up while the logits are guided
+                if (parallel(batch * l)) {
+                    ROWS.wake();   // the helpers wake up while this step's outputs are put away
                 }
                 if (k > 0) {
                     open.remove(x);
@@ -590,11 +590,16 @@ public final class Sampler {
                 }
             }
         };
-        if (rows < PARALLEL_MIN_ROWS) {
-            task.run(0, 0, rows);
-        } else {
+        if (parallel(rows)) {
             ROWS.run(rows, Math.max(1, rows / (8 * ROWS.threads())), task);
+        } else {
+            task.run(0, 0, rows);
         }
+    }
+
+    /** Whether a scale of {@code rows} tokens is sampled on the row workers (else on the calling thread). */
+    private static boolean parallel(int rows) {
+        return rows >= PARALLEL_MIN_ROWS;
     }
 
     /** This thread's row-sampler arrays (kept across scales and images: no allocation per row or scale). */

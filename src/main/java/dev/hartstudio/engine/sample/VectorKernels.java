@@ -42,13 +42,13 @@ final class VectorKernels {
      */
     static double gumbelScores(float[] z, int offset, int[] live, int n, float mult, double tau, long key, long base,
             boolean noNoise, double[] s, double[] zm, long[] idx) {
-        for (int i = 0; i < n; i++) {
+        int lanes = D.length();
+        int bound = n - n % lanes;                              // the rest: RowMath.gumbelScores
+        for (int i = 0; i < bound; i++) {
             int v = live[i];
             zm[i] = (double) (mult * z[offset + v]);
             idx[i] = base + v + 1;                                  // word i uses counter (i + 1)·φ
         }
-        int lanes = D.length();
-        int bound = n - n % lanes;
         DoubleVector t = DoubleVector.broadcast(D, tau);
         DoubleVector maxV = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
         for (int i = 0; i < bound; i += lanes) {
@@ -65,15 +65,7 @@ final class VectorKernels {
             maxV = maxV.max(sv);
         }
         double max = bound > 0 ? maxV.reduceLanes(VectorOperators.MAX) : Double.NEGATIVE_INFINITY;
-        for (int i = bound; i < n; i++) {
-            double lnq = noNoise ? 0.0 : Math.log(PortableRng.exp1(PortableRng.word(key, base + live[i])));
-            double si = (zm[i] - lnq) / tau;
-            s[i] = si;
-            if (si > max) {
-                max = si;
-            }
-        }
-        return max;
+        return RowMath.gumbelScores(z, offset, live, bound, n, mult, tau, key, base, noNoise, s, max);
     }
 
     /** {@code y_i = exp(s_i − max)}, or exactly 0 where {@code s_i − max < −600} (docs/RNG.md). */
@@ -85,10 +77,7 @@ final class VectorKernels {
             VectorMask<Double> cut = d.lt(-600.0);
             d.lanewise(VectorOperators.EXP).blend(0.0, cut).intoArray(y, i);
         }
-        for (int i = bound; i < n; i++) {
-            double d = s[i] - max;
-            y[i] = d < -600 ? 0.0 : Math.exp(d);
-        }
+        RowMath.cutExp(s, bound, n, max, y);
     }
 
     /** {@code w_i = exp(float64(z_v) − m)} for {@code v = live[i]}; {@code zd} is scratch of at least {@code n}. */
