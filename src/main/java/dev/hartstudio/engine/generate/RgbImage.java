@@ -32,16 +32,17 @@ public record RgbImage(int width, int height, int[] argb) {
     }
 
     /**
-     * {@code clamp(Math.round(v · 255), 0, 255)}, without {@code Math.round}'s general path: the
-     * product of a float and 255 is exact in a double, and so is adding 0.5 to it wherever the
-     * result can reach 1, so truncating the sum is the same rounding.
+     * {@code clamp(Math.round(v · 255), 0, 255)}, without {@code Math.round}'s general path and
+     * without branches (a decoded image's values straddle 0 and 1, so clamping branches mispredict):
+     * the product of a float and 255 is exact in a double, and so is adding 0.5 to it below 2^52, so
+     * truncating the sum rounds as {@code Math.round} for every value that is not clamped; a sum
+     * below 1 truncates to 0 or a negative int (cleared by the sign mask), NaN converts to 0 and
+     * huge values to {@code Integer.MAX_VALUE} (then 255).
      */
     static int to8(float v) {
-        double x = v * 255.0;
-        if (!(x > 0)) {
-            return 0;                                   // also NaN, as Math.round(NaN) = 0
-        }
-        return x >= 254.5 ? 255 : (int) (x + 0.5);
+        int i = (int) (v * 255.0 + 0.5);
+        i &= ~(i >> 31);
+        return Math.min(i, 255);
     }
 
     public BufferedImage toBufferedImage() {

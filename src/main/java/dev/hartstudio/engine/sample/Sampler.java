@@ -64,6 +64,8 @@ public final class Sampler {
     /** CFG-guided logits {@code [B·l, V]} of the scale being sampled; reused across scales. */
     private float[] guided;
     private FloatBuffer embedStore;
+    /** Reused direct buffers for the other graph inputs and pinned outputs of the generation loop. */
+    private final DirectStores stores = new DirectStores();
 
     public Sampler(Bundle bundle, BundleGraphs graphs, TextEncoder text) {
         this.bundle = bundle;
@@ -138,8 +140,8 @@ public final class Sampler {
             for (int r = 0; r < rows2; r++) {
                 offsets[r] = pos2[r * slots + slots - 1];
             }
-            OnnxTensor ctxT = track(open, tensor(env, ctx2, rows2, slots, dt));
-            OnnxTensor maskT = track(open, tensor(env, mask2, rows2, slots));
+            OnnxTensor ctxT = track(open, stores.input(env, DirectStores.Slot.CTX, ctx2, rows2, slots, dt));
+            OnnxTensor maskT = track(open, stores.input(env, DirectStores.Slot.MASK, mask2, rows2, slots));
             OrtSession.Result cond = track(open, run(GraphRole.CONDITION, Map.of("ctx2", ctxT, "mask2", maskT), control));
             OnnxTensor ada = (OnnxTensor) cond.get("ada").get();
             OnnxTensor headAda = (OnnxTensor) cond.get("head_ada").get();
@@ -169,8 +171,8 @@ public final class Sampler {
                     rope = SamplerMath.rope2d(p, big, offsets, schedule.rope().invFreq2d());
                 }
                 int lIn = k == 0 ? slots : l;
-                cosT = tensor(env, rope[0], rows2, lIn, hd);
-                sinT = tensor(env, rope[1], rows2, lIn, hd);
+                cosT = stores.input(env, DirectStores.Slot.COS, rope[0], rows2, lIn, hd);
+                sinT = stores.input(env, DirectStores.Slot.SIN, rope[1], rows2, lIn, hd);
                 OrtSession.Result step;
                 try (cosT; sinT) {
                     Map<String, OnnxTensor> in = new HashMap<>();
@@ -277,13 +279,15 @@ public final class Sampler {
                 if (!req.discreteOnly()) {
                     float[] eHard = new float[batch * L * cv];
                     hardEmbed(tokens[scales - 1], eHard, cv);
-                    float[] cemb;
-                    try (OnnxTensor eT = tensor(env, eHard, batch, L, cv);
-                         OrtSession.Result r = run(GraphRole.DIFF_COND, Map.of("x_last", xLastT, "e_hard", eT), control)) {
-                        cemb = floats(r, "cemb");
+                    int dw = model.diffusionWidth();
+                    try (OnnxTensor eT = stores.input(env, DirectStores.Slot.E_HARD, eHard, batch, L, cv);
+                         OnnxTensor cembT = stores.output(env, DirectStores.Slot.CEMB, 2L * batch, L, dw);
+                         OrtSession.Result r = run(GraphRole.DIFF_COND, Map.of("x_last", xLastT, "e_hard", eT),
+                                 java.util.Set.of(), Map.of("cemb", cembT), control)) {
+                        // cemb stays in its slot: the diffusion MLP reads it from there at every step
                     }
                     double g = cfg * schedule.scales().get(scales - 1).ratio();
-                    rho = diffusion(env, req, cemb, batch, L, cv, g, fhat, lastEmbed, big, listener, diffNanos, control);
+                    rho = diffusion(env, req, dw, batch, L, cv, g, fhat, lastEmbed, big, listener, diffNanos, control);
                 }
                 float[] fDiscrete = fhat.clone();
                 addTokens(fDiscrete, lastEmbed, null, batch, cv, big);
@@ -380,12 +384,15 @@ public final class Sampler {
 
     private float[] fhatStep(OrtEnvironment env, float[] fhat, float[] h, int batch, int cv, int big, int p, float[] up,
             int phi, GenerationControl control) throws OrtException, EngineException {
-        try (OnnxTensor f = tensor(env, fhat, batch, cv, big, big);
-             OnnxTensor hT = tensor(env, h, batch, cv, p, p);
-             OnnxTensor upT = tensor(env, up, big, p);
+        try (OnnxTensor f = stores.input(env, DirectStores.Slot.FHAT, fhat, batch, cv, big, big);
+             OnnxTensor hT = stores.input(env, DirectStores.Slot.H, h, batch, cv, p, p);
+             OnnxTensor upT = stores.input(env, DirectStores.Slot.UP, up, big, p);
              OnnxTensor phiT = longs(env, new long[] {phi}, 1);
-             OrtSession.Result r = run(GraphRole.FHAT_STEP, Map.of("f_hat", f, "h", hT, "up", upT, "phi_index", phiT), control)) {
-            return floats(r, "f_hat_out");
+             OnnxTensor outT = stores.output(env, DirectStores.Slot.FHAT_OUT, batch, cv, big, big);
+             OrtSession.Result r = run(GraphRole.FHAT_STEP, Map.of("f_hat", f, "h", hT, "up", upT, "phi_index", phiT),
+                     java.util.Set.of(), Map.of("f_hat_out", outT), control)) {
+            stores.floats(DirectStores.Slot.FHAT_OUT, fhat.length).get(fhat);   // the input was copied into its slot
+            return fhat;
         }
     }
 
@@ -397,7 +404,7 @@ public final class Sampler {
         // out of ONNX Runtime, no heap arrays. The buffer is free again once the step has run.
         int n = batch * l * width;
         FloatBuffer store = embedStore(2 * n);
-        try (OnnxTensor lat = tensor(env, latent, batch, l, cv);
+        try (OnnxTensor lat = stores.input(env, DirectStores.Slot.LATENT, latent, batch, l, cv);
              OnnxTensor lev = longs(env, new long[] {level}, 1);
              OnnxTensor out = OnnxTensor.createTensor(env, store.duplicate().limit(n).slice(), new long[] {batch, l, width});
              OrtSession.Result r = run(GraphRole.EMBED, Map.of("latent", lat, "level", lev), java.util.Set.of(),
@@ -407,7 +414,7 @@ public final class Sampler {
         return OnnxTensor.createTensor(env, store.duplicate().limit(2 * n).slice(), new long[] {2 * batch, l, width});
     }
 
-    private float[] diffusion(OrtEnvironment env, GenerationRequest req, float[] cemb, int batch, int L, int cv, double g,
+    private float[] diffusion(OrtEnvironment env, GenerationRequest req, int width, int batch, int L, int cv, double g,
             float[] fhat, float[] lastEmbed, int big, GenerationListener listener, long[] nanos, GenerationControl control)
             throws OrtException, EngineException {
         Schedule.Diffusion ds = schedule.diffusion();
@@ -419,22 +426,29 @@ public final class Sampler {
             }
         }
         float[] noise = new float[L * cv];
-        int width = cemb.length / (2 * rows);
         int steps = ds.steps();
-        try (OnnxTensor c = tensor(env, cemb, 2 * rows, width)) {
+        // every step's inputs and output live in reused direct buffers: x is written in place (both
+        // CFG halves), t filled, cemb left where diff_cond put it, out read where ONNX Runtime wrote it
+        FloatBuffer xs = stores.floats(DirectStores.Slot.DIFF_X, 2 * rows * cv);
+        FloatBuffer ts = stores.floats(DirectStores.Slot.DIFF_T, 2 * rows);
+        FloatBuffer out = stores.floats(DirectStores.Slot.DIFF_OUT, 2 * rows * 2 * cv);
+        try (OnnxTensor c = OnnxTensor.createTensor(env, stores.floats(DirectStores.Slot.CEMB, 2 * rows * width),
+                    new long[] {2L * rows, width});
+             OnnxTensor xT = OnnxTensor.createTensor(env, xs, new long[] {2L * rows, cv});
+             OnnxTensor tT = OnnxTensor.createTensor(env, ts, new long[] {2L * rows});
+             OnnxTensor outT = OnnxTensor.createTensor(env, out, new long[] {2L * rows, 2L * cv})) {
             for (int n = steps - 1; n >= 0; n--) {
-                long ts = System.nanoTime();
+                long t0 = System.nanoTime();
                 control.token().throwIfCancelled();
-                float[] xx = new float[2 * rows * cv];
-                System.arraycopy(x, 0, xx, 0, x.length);
-                System.arraycopy(x, 0, xx, x.length, x.length);
-                float[] t = new float[2 * rows];
-                java.util.Arrays.fill(t, (float) ds.timesteps()[n]);
-                float[] out;
-                try (OnnxTensor xT = tensor(env, xx, 2 * rows, cv);
-                     OnnxTensor tT = tensor(env, t, 2 * rows);
-                     OrtSession.Result r = run(GraphRole.DIFF_MLP, Map.of("x", xT, "t", tT, "cemb", c), control)) {
-                    out = floats(r, "out");
+                xs.clear();
+                xs.put(x).put(x).clear();
+                float tn = (float) ds.timesteps()[n];
+                for (int i = 0; i < 2 * rows; i++) {
+                    ts.put(i, tn);
+                }
+                try (OrtSession.Result r = run(GraphRole.DIFF_MLP, Map.of("x", xT, "t", tT, "cemb", c), java.util.Set.of(),
+                        Map.of("out", outT), control)) {
+                    // out is in its slot
                 }
                 float a1 = (float) ds.sqrtRecipAlphasCumprod()[n];
                 float a2 = (float) ds.sqrtRecipm1AlphasCumprod()[n];
@@ -452,9 +466,9 @@ public final class Sampler {
                         int i = b * L * cv + j;
                         int row = i / cv;
                         int ch = i % cv;
-                        float epsC = out[row * 2 * cv + ch];
-                        float epsU = out[(rows + row) * 2 * cv + ch];
-                        float v = out[row * 2 * cv + cv + ch];
+                        float epsC = out.get(row * 2 * cv + ch);
+                        float epsU = out.get((rows + row) * 2 * cv + ch);
+                        float v = out.get(row * 2 * cv + cv + ch);
                         float eps = g == 1.0 ? epsC : ga * epsC - gb * epsU;
                         float x0 = Math.max(-1f, Math.min(1f, a1 * x[i] - a2 * eps));
                         float mean = c1 * x0 + c2 * x[i];
@@ -476,7 +490,7 @@ public final class Sampler {
                     addTokens(f, lastEmbed, rho, batch, cv, big);
                     previews = preview(env, req.preview(), f, batch, cv, big, control);
                 }
-                nanos[index] = System.nanoTime() - ts;
+                nanos[index] = System.nanoTime() - t0;
                 listener.onEvent(new GenerationEvent.DiffusionStep(index, steps, previews, nanos[index]));
             }
         }
