@@ -25,6 +25,29 @@ class TimestepEmbedder(nn.Module):
         return self.mlp(timestep_sinusoid(t))
 
 
+def layer_norm(ln: nn.LayerNorm, x: torch.Tensor) -> torch.Tensor:
+    """``ln(x)``; in an ONNX export, the same two-pass arithmetic (mean, centred variance, eps inside
+    the square root, times its reciprocal) written so that ONNX Runtime does not fuse it: its fused LayerNormalization
+    kernel takes 0.43 ms on the diffusion MLP's [512, 256] rows where the plain reductions take
+    0.14 ms (the fusion looks for Pow(d, 2); d * d is the same square and is left alone)."""
+    if not torch.onnx.is_in_onnx_export():
+        return ln(x)
+    d = x - x.mean(-1, keepdim=True)
+    y = d * torch.rsqrt((d * d).mean(-1, keepdim=True) + ln.eps)
+    return y * ln.weight + ln.bias if ln.weight is not None else y
+
+
+def modulations(ada: nn.Sequential, y: torch.Tensor, n: int) -> list[torch.Tensor]:
+    """``ada(y).chunk(n, -1)``; in an ONNX export, one product per chunk (rows of the same weight), so
+    ONNX Runtime writes each where it is used instead of slicing copies out of one wide result."""
+    if not torch.onnx.is_in_onnx_export():
+        return list(ada(y).chunk(n, dim=-1))
+    lin = ada[1]
+    w, b = lin.weight.chunk(n, dim=0), lin.bias.chunk(n, dim=0)
+    a = ada[0](y)
+    return [F.linear(a, w[i], b[i]) for i in range(n)]
+
+
 class ResBlock(nn.Module):
     def __init__(self, w: int):
         super().__init__()
@@ -33,8 +56,8 @@ class ResBlock(nn.Module):
         self.adaLN_modulation = nn.Sequential(nn.SiLU(), nn.Linear(w, 3 * w))
 
     def forward(self, x, y):
-        shift, scale, gate = self.adaLN_modulation(y).chunk(3, dim=-1)
-        return x + gate * self.mlp(self.in_ln(x) * (1 + scale) + shift)
+        shift, scale, gate = modulations(self.adaLN_modulation, y, 3)
+        return x + gate * self.mlp(layer_norm(self.in_ln, x) * (1 + scale) + shift)
 
 
 class FinalLayer(nn.Module):
@@ -45,8 +68,8 @@ class FinalLayer(nn.Module):
         self.adaLN_modulation = nn.Sequential(nn.SiLU(), nn.Linear(w, 2 * w))
 
     def forward(self, x, y):
-        shift, scale = self.adaLN_modulation(y).chunk(2, dim=-1)
-        return self.linear(self.norm_final(x) * (1 + scale) + shift)
+        shift, scale = modulations(self.adaLN_modulation, y, 2)
+        return self.linear(layer_norm(self.norm_final, x) * (1 + scale) + shift)
 
 
 class SimpleMLPAdaLN(nn.Module):

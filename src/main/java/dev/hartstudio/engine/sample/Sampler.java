@@ -432,6 +432,7 @@ public final class Sampler {
         FloatBuffer xs = stores.floats(DirectStores.Slot.DIFF_X, 2 * rows * cv);
         FloatBuffer ts = stores.floats(DirectStores.Slot.DIFF_T, 2 * rows);
         FloatBuffer out = stores.floats(DirectStores.Slot.DIFF_OUT, 2 * rows * 2 * cv);
+        float[] o = new float[2 * rows * 2 * cv];
         try (OnnxTensor c = OnnxTensor.createTensor(env, stores.floats(DirectStores.Slot.CEMB, 2 * rows * width),
                     new long[] {2L * rows, width});
              OnnxTensor xT = OnnxTensor.createTensor(env, xs, new long[] {2L * rows, cv});
@@ -458,27 +459,30 @@ public final class Sampler {
                 float minLog = (float) ds.posteriorLogVarianceClipped()[n];
                 float ga = (float) (1 + g);
                 float gb = (float) g;
+                boolean guided = g != 1.0;
+                out.get(0, o);   // one bulk copy; the loop below indexes a heap array
                 for (int b = 0; b < batch; b++) {
                     if (n > 0 && !req.greedy()) {
                         RowMath.normals(PortableRng.key(req.seeds().get(b), PortableRng.DIFF_STEP, n), L * cv, noise, 0);
                     }
-                    for (int j = 0; j < L * cv; j++) {
-                        int i = b * L * cv + j;
-                        int row = i / cv;
-                        int ch = i % cv;
-                        float epsC = out.get(row * 2 * cv + ch);
-                        float epsU = out.get((rows + row) * 2 * cv + ch);
-                        float v = out.get(row * 2 * cv + cv + ch);
-                        float eps = g == 1.0 ? epsC : ga * epsC - gb * epsU;
-                        float x0 = Math.max(-1f, Math.min(1f, a1 * x[i] - a2 * eps));
-                        float mean = c1 * x0 + c2 * x[i];
-                        if (n > 0) {
-                            float frac = (v + 1f) / 2f;
-                            float logvar = frac * maxLog + (1f - frac) * minLog;
-                            float z = req.greedy() ? 0f : noise[j];
-                            x[i] = mean + (float) Math.exp(0.5f * logvar) * z;
-                        } else {
-                            x[i] = mean;
+                    for (int r = 0; r < L; r++) {
+                        int row = b * L + r;
+                        int oc = row * 2 * cv;
+                        int ou = (rows + row) * 2 * cv;
+                        for (int ch = 0; ch < cv; ch++) {
+                            int i = row * cv + ch;
+                            float epsC = o[oc + ch];
+                            float eps = guided ? ga * epsC - gb * o[ou + ch] : epsC;
+                            float x0 = Math.max(-1f, Math.min(1f, a1 * x[i] - a2 * eps));
+                            float mean = c1 * x0 + c2 * x[i];
+                            if (n > 0) {
+                                float frac = (o[oc + cv + ch] + 1f) / 2f;
+                                float logvar = frac * maxLog + (1f - frac) * minLog;
+                                float z = req.greedy() ? 0f : noise[r * cv + ch];
+                                x[i] = mean + (float) Math.exp(0.5f * logvar) * z;
+                            } else {
+                                x[i] = mean;
+                            }
                         }
                     }
                 }
