@@ -31,6 +31,11 @@ public final class Ort {
      */
     static final boolean SHARED_POOL = !"session".equals(System.getProperty("hartstudio.ort.pools", "shared"));
 
+    /** Whether ONNX Runtime's workers keep spinning between runs (the shared pool with spinning on). */
+    public static boolean workersSpinBetweenRuns() {
+        return SHARED_POOL && SPIN;
+    }
+
     /** Threads of the shared ONNX Runtime pool: every core, or -Dhartstudio.threads=N. */
     public static int threads() {
         int n = Integer.getInteger("hartstudio.threads", Runtime.getRuntime().availableProcessors());

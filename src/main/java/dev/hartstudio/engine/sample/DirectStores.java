@@ -32,7 +32,9 @@ final class DirectStores {
         /** the embed graph's latent input */
         LATENT,
         /** diffusion: diff_cond's hard embedding input and pinned {@code cemb}, diff_mlp's inputs and pinned output */
-        E_HARD, CEMB, DIFF_X, DIFF_T, DIFF_OUT
+        E_HARD, CEMB, DIFF_X, DIFF_T, DIFF_OUT,
+        /** the decoder's input and pinned image (the generation loop's decodes; not the deferred ones) */
+        DECODE_IN, IMAGE
     }
 
     private final Map<Slot, ByteBuffer> stores = new EnumMap<>(Slot.class);

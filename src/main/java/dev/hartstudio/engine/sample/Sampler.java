@@ -41,8 +41,18 @@ import java.util.Map;
  */
 public final class Sampler {
 
-    /** Threads for the host-side sampling of one scale (the caller and helpers, all cores). */
-    private static final RowWorkers ROWS = new RowWorkers(Ort.threads());
+    /**
+     * Whether the row workers help at all: not while ONNX Runtime's shared pool keeps its workers
+     * spinning between runs (the default), because then a helper shares its core with a spinning
+     * worker and the caller ends up waiting for the helper's last chunk. Measured on 2 cores
+     * (alternating runs): HART-tiny outside ONNX Runtime 4.6-5.8 ms per image on the caller alone
+     * against 4.2-7.3 with a helper, batch 8 20-24 against 20-22 images/s, mid no different. With
+     * per-graph pools that stop spinning after their run (-Dhartstudio.ort.pools=session) the
+     * helpers do help.
+     */
+    private static final boolean HELPERS = !Ort.workersSpinBetweenRuns();
+    /** Threads for the host-side sampling of one scale (the caller and, when they help, all cores). */
+    private static final RowWorkers ROWS = new RowWorkers(HELPERS ? Ort.threads() : 1);
     /** Below this many tokens a scale is sampled on the calling thread (forking costs more). */
     private static final int PARALLEL_MIN_ROWS = 8;
     private static final java.util.Set<String> STEP_OUTPUTS = java.util.Set.of("hidden", "present_k", "present_v");
@@ -537,16 +547,21 @@ public final class Sampler {
 
     private List<RgbImage> decode(OrtEnvironment env, float[] fhat, int batch, int cv, int big, GenerationControl control)
             throws OrtException, EngineException {
-        float[] img;
-        try (OnnxTensor f = tensor(env, fhat, batch, cv, big, big);
-             OrtSession.Result r = run(GraphRole.VAE_DECODER, Map.of("f_hat", f), control)) {
-            img = floats(r, "image");
-        }
-        lastPlanar = img;
+        // input and image in reused direct buffers, the image copied once into a reused array
         int side = big * model.downsample();
+        int n = batch * 3 * side * side;
+        try (OnnxTensor f = stores.input(env, DirectStores.Slot.DECODE_IN, fhat, batch, cv, big, big);
+             OnnxTensor imgT = stores.output(env, DirectStores.Slot.IMAGE, batch, 3, side, side);
+             OrtSession.Result r = run(GraphRole.VAE_DECODER, Map.of("f_hat", f), java.util.Set.of(),
+                     Map.of("image", imgT), control)) {
+            if (lastPlanar == null || lastPlanar.length != n) {
+                lastPlanar = new float[n];
+            }
+            stores.floats(DirectStores.Slot.IMAGE, n).get(lastPlanar);
+        }
         List<RgbImage> out = new ArrayList<>(batch);
         for (int b = 0; b < batch; b++) {
-            out.add(RgbImage.fromPlanar(img, b * 3 * side * side, side, side));
+            out.add(RgbImage.fromPlanar(lastPlanar, b * 3 * side * side, side, side));
         }
         return out;
     }
@@ -617,7 +632,7 @@ public final class Sampler {
 
     /** Whether a scale of {@code rows} tokens is sampled on the row workers (else on the calling thread). */
     private static boolean parallel(int rows) {
-        return rows >= PARALLEL_MIN_ROWS;
+        return HELPERS && rows >= PARALLEL_MIN_ROWS;
     }
 
     /** This thread's row-sampler arrays (kept across scales and images: no allocation per row or scale). */
@@ -679,7 +694,7 @@ public final class Sampler {
         }
     }
 
-    /** The last decoded image batch as planar floats {@code [B, 3, H, W]} in [0, 1] (parity tests). */
+    /** The last decoded image batch as planar floats {@code [B, 3, H, W]} in [0, 1] (parity tests); reused by the next decode. */
     public float[] lastPlanarImage() {
         return lastPlanar;
     }
