@@ -23,13 +23,13 @@ public final class Ort {
     private static OrtEnvironment environment;
 
     /** Whether pool threads spin while waiting for work (-Dhartstudio.ort.spin=false turns it off). */
-    static final boolean SPIN = Boolean.parseBoolean(System.getProperty("hartstudio.ort.spin", "true"));
+    static final boolean SPIN = Boolean.parseBoolean(System.getProperty("hartstudio.ort.spin", "true").trim());
 
     /**
      * Whether every graph runs on one shared pool whose workers spin between runs (the default), or
      * each on its own pool that stops spinning after its run (-Dhartstudio.ort.pools=session).
      */
-    static final boolean SHARED_POOL = !"session".equals(System.getProperty("hartstudio.ort.pools", "shared"));
+    static final boolean SHARED_POOL = !"session".equalsIgnoreCase(System.getProperty("hartstudio.ort.pools", "shared").trim());
 
     /** Whether ONNX Runtime's workers keep spinning between runs (the shared pool with spinning on). */
     public static boolean workersSpinBetweenRuns() {
@@ -38,7 +38,12 @@ public final class Ort {
 
     /** Threads of the shared ONNX Runtime pool: every core, or -Dhartstudio.threads=N. */
     public static int threads() {
-        int n = Integer.getInteger("hartstudio.threads", Runtime.getRuntime().availableProcessors());
+        int n;
+        try {
+            n = Integer.parseInt(System.getProperty("hartstudio.threads", "").trim());
+        } catch (NumberFormatException e) {
+            n = Runtime.getRuntime().availableProcessors();   // unset; a bad value is reported by checkSettings
+        }
         return Math.max(1, Math.min(n, 1024));
     }
 
@@ -48,9 +53,46 @@ public final class Ort {
     /** The shared environment; creates it on first use. Tensors for every graph are made with it. */
     public static synchronized OrtEnvironment environment() throws EngineException {
         if (environment == null) {
+            checkSettings();
             environment = create();
         }
         return environment;
+    }
+
+    /**
+     * Checks the engine's -D settings, so that a mistyped value is reported instead of quietly
+     * falling back to the default (e.g. {@code -Dhartstudio.ort.pools=sesion} would otherwise run
+     * the shared pool).
+     */
+    static void checkSettings() throws EngineException {
+        choice("hartstudio.ort.pools", "shared", "session");
+        choice("hartstudio.ort.spin", "true", "false");
+        choice("hartstudio.vector", "true", "false");
+        String threads = System.getProperty("hartstudio.threads");
+        if (threads != null) {
+            int n;
+            try {
+                n = Integer.parseInt(threads.trim());
+            } catch (NumberFormatException e) {
+                n = 0;
+            }
+            if (n < 1 || n > 1024) {
+                throw new EngineException("-Dhartstudio.threads is \"" + threads + "\": expected a number of cores from 1 to 1024.");
+            }
+        }
+    }
+
+    private static void choice(String key, String... allowed) throws EngineException {
+        String v = System.getProperty(key);
+        if (v == null) {
+            return;
+        }
+        for (String a : allowed) {
+            if (a.equalsIgnoreCase(v.trim())) {
+                return;
+            }
+        }
+        throw new EngineException("-D" + key + " is \"" + v + "\": expected " + String.join(" or ", allowed) + ".");
     }
 
     private static OrtEnvironment create() throws EngineException {

@@ -19,7 +19,7 @@ public final class RowMath {
     public static final boolean VECTOR = vectorAvailable();
 
     private static boolean vectorAvailable() {
-        if (!Boolean.parseBoolean(System.getProperty("hartstudio.vector", "true"))
+        if (!Boolean.parseBoolean(System.getProperty("hartstudio.vector", "true").trim())
                 || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
             return false;
         }
