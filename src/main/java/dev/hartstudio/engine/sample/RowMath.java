@@ -194,9 +194,7 @@ public final class RowMath {
         }
         double[] acc = sc.acc;
         if (VECTOR && cv % VectorKernels.lanes() == 0) {
-            for (int i = 0; i < n; i++) {
-                s[i] = s[i] / sum;
-            }
+            VectorKernels.divide(s, n, sum);
             VectorKernels.accumulate(s, n, live, codebook, cv, acc);
         } else {
             accumulate(s, n, sum, live, codebook, cv, acc);

@@ -103,12 +103,39 @@ final class VectorKernels {
      */
     static void accumulate(double[] y, int n, int[] live, double[] codebook, int cv, double[] acc) {
         int lanes = D.length();
-        for (int j = 0; j < cv; j += lanes) {
+        int j = 0;
+        // two lane blocks per pass: two independent chains of adds (their latency bounds this loop);
+        // each lane still adds its products in list order
+        for (; j + 2 * lanes <= cv; j += 2 * lanes) {
+            DoubleVector a = DoubleVector.zero(D);
+            DoubleVector b = DoubleVector.zero(D);
+            for (int i = 0; i < n; i++) {
+                int e = live[i] * cv + j;
+                double yi = y[i];
+                a = a.add(DoubleVector.fromArray(D, codebook, e).mul(yi));
+                b = b.add(DoubleVector.fromArray(D, codebook, e + lanes).mul(yi));
+            }
+            a.intoArray(acc, j);
+            b.intoArray(acc, j + lanes);
+        }
+        for (; j < cv; j += lanes) {
             DoubleVector a = DoubleVector.zero(D);
             for (int i = 0; i < n; i++) {
                 a = a.add(DoubleVector.fromArray(D, codebook, live[i] * cv + j).mul(y[i]));
             }
             a.intoArray(acc, j);
+        }
+    }
+
+    /** {@code y[i] /= sum} for {@code i < n}: the same IEEE division as the scalar loop, on lanes. */
+    static void divide(double[] y, int n, double sum) {
+        int lanes = D.length();
+        int bound = n - n % lanes;
+        for (int i = 0; i < bound; i += lanes) {
+            DoubleVector.fromArray(D, y, i).div(sum).intoArray(y, i);
+        }
+        for (int i = bound; i < n; i++) {
+            y[i] = y[i] / sum;
         }
     }
 
