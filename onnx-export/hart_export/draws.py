@@ -19,22 +19,26 @@ class Draws(Protocol):
 
 class PortableDraws:
     """hart-rng-v1 draws, one seed per image; ``branch`` = (scale k, new seeds): scales >= k and the
-    diffusion use the new seeds, scales < k keep the original ones; ``parent`` = (scale j, seeds) when
-    the original was itself a branch from j: its scales < j used those seeds (docs/RNG.md)."""
+    diffusion use the new seeds, scales < k keep the original ones; ``parents`` = the original's own
+    branch points, nearest first, as (scale j, seeds): when the original was itself a branch from j,
+    its scales < j used those seeds, and so on down the chain (docs/RNG.md; Branch.seedAt in Java)."""
     greedy = False
 
     def __init__(self, seeds: Sequence[int], branch: tuple[int, Sequence[int]] | None = None,
-                 parent: tuple[int, Sequence[int]] | None = None):
+                 parents: Sequence[tuple[int, Sequence[int]]] = ()):
         self.seeds = list(seeds)
         self.branch = branch
-        self.parent = parent
+        self.parents = list(parents)
 
     def _seed(self, b: int, k: int | None) -> int:
         if self.branch is not None and (k is None or k >= self.branch[0]):
             return self.branch[1][b]
-        if self.parent is not None and k is not None and k < self.parent[0]:
-            return self.parent[1][b]
-        return self.seeds[b]
+        seed = self.seeds[b]
+        for j, seeds in self.parents:
+            if k is None or k >= j:
+                break
+            seed = seeds[b]
+        return seed
 
     def token_uniforms(self, b, k, n):
         return rng.token_uniforms(self._seed(b, k), k, n)

@@ -289,3 +289,31 @@ def test_branching_a_branch_with_its_own_seed_gives_it_back(tiny):
     np.testing.assert_array_equal(run(be, b.schedule, penc, p, [77], Options(), branch=again).image, br.image)
     flat = dict(again, parent=None)
     assert not np.array_equal(run(be, b.schedule, penc, p, [77], Options(), branch=flat).image, br.image)
+
+
+def test_a_trace_records_the_whole_branch_chain_so_a_branch_of_a_branch_of_a_branch_repeats(tiny):
+    # O (seed 3) -> B1 (seed 77, from scale 2) -> B2 (seed 88, from scale 4): B2's trace must carry
+    # both branch points, or re-branching it with its own seed draws scales < 2 with B1's noise
+    import numpy as np
+    from PIL import Image
+    K = len(json.loads((tiny / "b" / "manifest.json").read_text())["model"]["patch_nums"])
+    common = ["sample", "--bundle", str(tiny / "b"), "--prompt", "a green star"]
+    assert main(common + ["--seed", "3", "--trace", str(tiny / "c0.json"), "--out", str(tiny / "c0.png")]) == 0
+    assert main(common + ["--seed", "77", "--branch-trace", str(tiny / "c0.json"), "--branch-from", "2",
+                          "--trace", str(tiny / "c1.json"), "--out", str(tiny / "c1.png")]) == 0
+    assert main(common + ["--seed", "88", "--branch-trace", str(tiny / "c1.json"), "--branch-from", "4",
+                          "--trace", str(tiny / "c2.json"), "--out", str(tiny / "c2.png")]) == 0
+    chain = json.loads((tiny / "c2.json").read_text())["params"]["branch"]
+    assert chain == {"from_scale": 4, "seeds": [77], "parent": {"from_scale": 2, "seeds": [3]}}
+    assert main(common + ["--seed", "88", "--branch-trace", str(tiny / "c2.json"), "--branch-from", str(K - 1),
+                          "--trace", str(tiny / "c3.json"), "--out", str(tiny / "c3.png")]) == 0
+    same = lambda a, b: np.array_equal(np.asarray(Image.open(tiny / a)), np.asarray(Image.open(tiny / b)))
+    assert same("c2.png", "c3.png")
+    assert json.loads((tiny / "c3.json").read_text())["tokens"] == json.loads((tiny / "c2.json").read_text())["tokens"]
+    # the same re-branch with the grandparent dropped is a different picture: the chain matters
+    cut = json.loads((tiny / "c2.json").read_text())
+    del cut["params"]["branch"]["parent"]
+    (tiny / "c2cut.json").write_text(json.dumps(cut))
+    assert main(common + ["--seed", "88", "--branch-trace", str(tiny / "c2cut.json"), "--branch-from", str(K - 1),
+                          "--out", str(tiny / "c4.png")]) == 0
+    assert not same("c2.png", "c4.png")

@@ -83,11 +83,11 @@ final class GenerateCommand {
 
     /** The kept tokens of one image of a branch trace. */
     /**
-     * One image's part of a branch; {@code parentFrom} and {@code parentSeed} describe the branch
-     * trace's own branch (-1 when the trace was not a branch), so that its kept scales keep the
+     * One image's part of a branch; {@code ancestry} is the branch trace's own chain of branch
+     * points for this image (null when the trace was not a branch), so that its kept scales keep the
      * noise of the seed that first drew them.
      */
-    private record BranchSlice(int fromScale, long originalSeed, int[][] tokens, int parentFrom, long parentSeed) {
+    private record BranchSlice(int fromScale, long originalSeed, int[][] tokens, Branch ancestry) {
     }
 
     private final PrintStream out;
@@ -301,20 +301,36 @@ final class GenerateCommand {
             int from = group.get(0).branch().fromScale();
             int[][][] kept = new int[from][group.size()][];
             List<Long> orig = new ArrayList<>();
-            List<Long> parentSeeds = new ArrayList<>();
-            int parentFrom = group.get(0).branch().parentFrom();
+            List<Branch> ancestries = new ArrayList<>();
             for (int b = 0; b < group.size(); b++) {
                 BranchSlice s = group.get(b).branch();
                 orig.add(s.originalSeed());
-                parentSeeds.add(s.parentSeed());
+                ancestries.add(s.ancestry());
                 for (int k = 0; k < from; k++) {
                     kept[k][b] = s.tokens()[k];
                 }
             }
-            branch = new Branch(from, orig, kept, parentFrom < 0 ? null : new Branch(parentFrom, parentSeeds, null));
+            branch = new Branch(from, orig, kept, batchOf(ancestries));
         }
         return new GenerationRequest(prompts, seeds, p.cfg(), p.topK().stream().mapToInt(Integer::intValue).toArray(),
                 p.topP(), p.smooth(), p.discreteOnly(), p.greedy(), preview, branch);
+    }
+
+    /**
+     * One chain of branch points for a batch from the images' own chains (each with one seed per
+     * level); they come from one trace, so they have the same branch points.
+     */
+    private static Branch batchOf(List<Branch> chains) {
+        if (chains.get(0) == null) {
+            return null;
+        }
+        List<Long> seeds = new ArrayList<>();
+        List<Branch> parents = new ArrayList<>();
+        for (Branch c : chains) {
+            seeds.add(c.originalSeeds().get(0));
+            parents.add(c.parent());
+        }
+        return new Branch(chains.get(0).fromScale(), seeds, null, batchOf(parents));
     }
 
     /** {@code p} with the bundle's defaults filled in, so images that will sample alike share a batch. */
@@ -333,10 +349,8 @@ final class GenerateCommand {
         for (int k : q.topK()) {
             topK.add(k);
         }
-        List<Long> branchSeeds = q.branch() == null ? null : q.branch().originalSeeds();
         return new Trace(engine.bundle().manifest().name(), engine.bundle().manifestSha256(), q.prompts(), q.seeds(),
-                q.cfg(), topK, q.topP(), q.moreSmooth(), q.discreteOnly(), q.greedy(),
-                q.branch() == null ? -1 : q.branch().fromScale(), branchSeeds, r.tokens());
+                q.cfg(), topK, q.topP(), q.moreSmooth(), q.discreteOnly(), q.greedy(), Trace.points(q.branch()), r.tokens());
     }
 
     /** One value per scale, from one value, one per scale, or the bundle default; each 0 .. V. */
@@ -441,9 +455,7 @@ final class GenerateCommand {
                 }
                 kept[k] = ids.clone();
             }
-            boolean branched = t.branchFrom() >= 0 && t.branchSeeds() != null;
-            slices.add(new BranchSlice(from, t.seeds().get(b), kept, branched ? t.branchFrom() : -1,
-                    branched ? t.branchSeeds().get(b) : 0));
+            slices.add(new BranchSlice(from, t.seeds().get(b), kept, Trace.forImage(t.branch(), b)));
         }
         return slices;
     }

@@ -6,6 +6,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.hartstudio.engine.generate.Branch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,12 +19,14 @@ import java.util.List;
  * reference's {@code hart_export sample --trace} writes, so the two can be compared token by token.
  *
  * @param tokens {@code tokens[scale][image]} = ids, row-major
- * @param branchFrom first resampled scale of a branched generation, or -1
- * @param branchSeeds the seeds of the generation the kept tokens come from (null unless branched)
+ * @param branch for a branched generation its branch point, the seeds of the generation the kept
+ *     tokens come from, and (as {@link Branch#parent()}) that generation's own branch points down to
+ *     the first one, so a branch of it keeps every kept scale's noise; the kept tokens themselves are
+ *     in {@code tokens} ({@link Branch#tokens()} is null). Null when not branched.
  */
 record Trace(String bundleName, String manifestSha256, List<String> prompts, List<Long> seeds, double cfg,
              List<Integer> topK, double topP, boolean moreSmooth, boolean discreteOnly, boolean greedy,
-             int branchFrom, List<Long> branchSeeds, int[][][] tokens) {
+             Branch branch, int[][][] tokens) {
 
     static final String FORMAT = "hart-trace";
     static final int VERSION = 1;
@@ -40,8 +43,19 @@ record Trace(String bundleName, String manifestSha256, List<String> prompts, Lis
             one[k] = new int[][] {tokens[k][b]};
         }
         return new Trace(bundleName, manifestSha256, List.of(prompts.get(b)), List.of(seeds.get(b)), cfg, topK, topP,
-                moreSmooth, discreteOnly, greedy, branchFrom,
-                branchSeeds == null ? null : List.of(branchSeeds.get(b)), one);
+                moreSmooth, discreteOnly, greedy, forImage(branch, b), one);
+    }
+
+    /** A request's branch as a trace keeps it: its branch points, without the kept tokens. */
+    static Branch points(Branch branch) {
+        return branch == null ? null
+                : new Branch(branch.fromScale(), branch.originalSeeds(), null, points(branch.parent()));
+    }
+
+    /** The chain of branch points of image {@code b} alone (one seed per level). */
+    static Branch forImage(Branch branch, int b) {
+        return branch == null ? null
+                : new Branch(branch.fromScale(), List.of(branch.originalSeeds().get(b)), null, forImage(branch.parent(), b));
     }
 
     String toJson() {
@@ -66,14 +80,7 @@ record Trace(String bundleName, String manifestSha256, List<String> prompts, Lis
         params.addProperty("more_smooth", moreSmooth);
         params.addProperty("discrete_only", discreteOnly);
         params.addProperty("greedy", greedy);
-        if (branchFrom < 0) {
-            params.add("branch", JsonNull.INSTANCE);
-        } else {
-            JsonObject branch = new JsonObject();
-            branch.addProperty("from_scale", branchFrom);
-            branch.add("seeds", longs(branchSeeds));
-            params.add("branch", branch);
-        }
+        params.add("branch", branch == null ? JsonNull.INSTANCE : chain(branch));
         root.add("params", params);
         JsonArray scales = new JsonArray();
         for (int[][] scale : tokens) {
@@ -89,6 +96,34 @@ record Trace(String bundleName, String manifestSha256, List<String> prompts, Lis
         }
         root.add("tokens", scales);
         return root.toString();
+    }
+
+    /** {from_scale, seeds, parent?}: the Python reference's form, the parent nested the same way. */
+    private static JsonObject chain(Branch branch) {
+        JsonObject o = new JsonObject();
+        o.addProperty("from_scale", branch.fromScale());
+        o.add("seeds", longs(branch.originalSeeds()));
+        if (branch.parent() != null) {
+            o.add("parent", chain(branch.parent()));
+        }
+        return o;
+    }
+
+    private static Branch readChain(JsonElement e, int images, int depth) {
+        if (e == null || e.isJsonNull()) {
+            return null;
+        }
+        if (depth > 1000) {
+            throw new IllegalStateException("the branch chain is deeper than 1000 levels");
+        }
+        JsonObject o = e.getAsJsonObject();
+        int from = o.get("from_scale").getAsInt();
+        List<Long> seeds = toLongs(o.getAsJsonArray("seeds"));
+        if (from < 1 || seeds.size() != images) {
+            throw new IllegalStateException("a branch point has from_scale " + from + " and " + seeds.size()
+                    + " seeds for " + images + " images");
+        }
+        return new Branch(from, seeds, null, readChain(o.get("parent"), images, depth + 1));
     }
 
     /**
@@ -130,19 +165,13 @@ record Trace(String bundleName, String manifestSha256, List<String> prompts, Lis
                     }
                 }
             }
-            JsonElement branch = params.get("branch");
-            int from = -1;
-            List<Long> branchSeeds = null;
-            if (branch != null && branch.isJsonObject()) {
-                from = branch.getAsJsonObject().get("from_scale").getAsInt();
-                branchSeeds = toLongs(branch.getAsJsonObject().getAsJsonArray("seeds"));
-            }
+            List<Long> seeds = toLongs(params.getAsJsonArray("seeds"));
+            Branch branch = readChain(params.get("branch"), seeds.size(), 0);
             JsonElement sha = bundle.get("manifest_sha256");
             return new Trace(bundle.get("name").getAsString(), sha == null || sha.isJsonNull() ? null : sha.getAsString(),
-                    prompts, toLongs(params.getAsJsonArray("seeds")), params.get("cfg").getAsDouble(), topK,
+                    prompts, seeds, params.get("cfg").getAsDouble(), topK,
                     params.get("top_p").getAsDouble(), params.get("more_smooth").getAsBoolean(),
-                    params.get("discrete_only").getAsBoolean(), params.get("greedy").getAsBoolean(), from, branchSeeds,
-                    tokens);
+                    params.get("discrete_only").getAsBoolean(), params.get("greedy").getAsBoolean(), branch, tokens);
         } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException
                  | ClassCastException | NumberFormatException e) {
             throw new UsageException(file + " is not a readable hart-trace file: " + describe(e) + ".");

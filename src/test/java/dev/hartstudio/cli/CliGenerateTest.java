@@ -101,6 +101,40 @@ class CliGenerateTest {
     }
 
     @Test
+    void aTraceKeepsTheWholeBranchChainSoABranchOfABranchOfABranchRepeats() throws Exception {
+        // s7 -> branch_s3 (seed 99 from scale 3) -> T2 (seed 123 from scale 5): T2's trace carries both
+        // branch points, so re-branching T2 with its own seed gives T2 back pixel for pixel
+        Path t2 = dir.resolve("t2.json");
+        CliRun r = CliRun.of("generate", "--bundle", BUNDLE.toString(), "--branch-trace",
+                GOLDENS.resolve("branch_s3.trace.json").toString(), "--branch-from", "5", "--seed", "123",
+                "--out", dir.resolve("t2").toString(), "--trace", t2.toString(), "--provider", "cpu");
+        assertEquals(0, r.status(), r.both());
+        assertEquals(JsonParser.parseString("{\"from_scale\": 5, \"seeds\": [99], \"parent\": {\"from_scale\": 3, \"seeds\": [7]}}"),
+                json(t2).getAsJsonObject().getAsJsonObject("params").get("branch"));
+        CliRun again = CliRun.of("generate", "--bundle", BUNDLE.toString(), "--branch-trace", t2.toString(),
+                "--branch-from", "7", "--seed", "123", "--out", dir.resolve("t3").toString(), "--provider", "cpu");
+        assertEquals(0, again.status(), again.both());
+        java.awt.image.BufferedImage a = ImageIO.read(dir.resolve("t2/123.png").toFile());
+        java.awt.image.BufferedImage b = ImageIO.read(dir.resolve("t3/123.png").toFile());
+        int w = a.getWidth();
+        assertArrayEquals(a.getRGB(0, 0, w, w, null, 0, w), b.getRGB(0, 0, w, w, null, 0, w));
+    }
+
+    @Test
+    void aBranchChainThatDoesNotFitTheTraceIsNamed() throws Exception {
+        JsonElement t = json(GOLDENS.resolve("branch_s3.trace.json"));
+        t.getAsJsonObject().getAsJsonObject("params").getAsJsonObject("branch")
+                .add("parent", JsonParser.parseString("{\"from_scale\": 2, \"seeds\": [1, 2]}"));
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, t.toString());
+        CliRun r = CliRun.of("generate", "--bundle", BUNDLE.toString(), "--branch-trace", bad.toString(),
+                "--branch-from", "5", "--seed", "1", "--out", dir.toString(), "--provider", "cpu");
+        assertEquals(2, r.status(), r.both());
+        assertTrue(r.err().contains("is not a readable hart-trace file: a branch point has from_scale 2 and 2 seeds for 1 images"),
+                r.both());
+    }
+
+    @Test
     void batchWritesOneFilePerSeed() {
         Path out = dir.resolve("out");
         CliRun r = CliRun.of("generate", "--bundle", BUNDLE.toString(), "--prompt", "a red circle", "--seed", "10",
