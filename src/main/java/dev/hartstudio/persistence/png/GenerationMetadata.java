@@ -74,8 +74,10 @@ public record GenerationMetadata(
      * @param fromScale first resampled scale
      * @param originalSeed the seed of the image the kept tokens come from
      * @param tokens the kept tokens, one row-major list per scale {@code < fromScale}
+     * @param parents when the original was itself a branch: its branch points down to the first
+     *     generation, nearest first (scales below each used that level's seed); empty otherwise
      */
-    public record BranchInfo(int fromScale, long originalSeed, List<List<Integer>> tokens) {
+    public record BranchInfo(int fromScale, long originalSeed, List<List<Integer>> tokens, List<BranchPoint> parents) {
 
         public BranchInfo {
             List<List<Integer>> copy = new ArrayList<>(tokens.size());
@@ -83,7 +85,17 @@ public record GenerationMetadata(
                 copy.add(List.copyOf(scale));
             }
             tokens = List.copyOf(copy);
+            parents = List.copyOf(parents);
         }
+
+        /** A branch of a generation that was not itself a branch. */
+        public BranchInfo(int fromScale, long originalSeed, List<List<Integer>> tokens) {
+            this(fromScale, originalSeed, tokens, List.of());
+        }
+    }
+
+    /** An earlier branch point of a branch of a branch: scales below {@code fromScale} used {@code seed}. */
+    public record BranchPoint(int fromScale, long seed) {
     }
 
     /** {@link Timings} with lists instead of arrays, so that equal times compare equal. */
@@ -191,7 +203,11 @@ public record GenerationMetadata(
         for (int scale = 0; scale < branch.fromScale() && scale < drawn.length; scale++) {
             tokens.add(boxed(drawn[scale][index]));
         }
-        return new BranchInfo(branch.fromScale(), branch.originalSeeds().get(index), tokens);
+        List<BranchPoint> parents = new ArrayList<>();
+        for (Branch p = branch.parent(); p != null; p = p.parent()) {
+            parents.add(new BranchPoint(p.fromScale(), p.originalSeeds().get(index)));
+        }
+        return new BranchInfo(branch.fromScale(), branch.originalSeeds().get(index), tokens, parents);
     }
 
     private static List<Integer> boxed(int[] values) {

@@ -65,6 +65,16 @@ final class MetadataJson {
             JsonArray tokens = new JsonArray();
             m.branch().tokens().forEach(scale -> tokens.add(ints(scale)));
             b.add("tokens", tokens);
+            if (!m.branch().parents().isEmpty()) {
+                JsonArray parents = new JsonArray();
+                for (GenerationMetadata.BranchPoint p : m.branch().parents()) {
+                    JsonObject po = new JsonObject();
+                    po.addProperty("from_scale", p.fromScale());
+                    po.addProperty("seed", p.seed());
+                    parents.add(po);
+                }
+                b.add("parents", parents);
+            }
             o.add("branch", b);
         }
         o.addProperty("scales", m.scales());
@@ -121,8 +131,21 @@ final class MetadataJson {
             for (int i = 0; i < tokenArray.size(); i++) {
                 tokens.add(intList(tokenArray.get(i), "branch.tokens[" + i + "]"));
             }
+            List<GenerationMetadata.BranchPoint> parents = new ArrayList<>();
+            if (b.has("parents")) {   // only written for a branch of a branch
+                JsonArray pa = array(b, "branch.parents", "parents");
+                for (int i = 0; i < pa.size(); i++) {
+                    String at = "branch.parents[" + i + "]";
+                    if (!pa.get(i).isJsonObject()) {
+                        throw new MetadataException(prefix + ": " + at + " is not an object.");
+                    }
+                    JsonObject po = pa.get(i).getAsJsonObject();
+                    parents.add(new GenerationMetadata.BranchPoint(toInt(whole(po, at + ".from_scale", "from_scale"),
+                            at + ".from_scale"), whole(po, at + ".seed", "seed")));
+                }
+            }
             branch = new BranchInfo(toInt(whole(b, "branch.from_scale", "from_scale"), "branch.from_scale"),
-                    whole(b, "branch.original_seed", "original_seed"), tokens);
+                    whole(b, "branch.original_seed", "original_seed"), tokens, parents);
         }
         StageTimes timings = null;
         if (!isNull(o, "timings")) {

@@ -91,6 +91,19 @@ class GenerationMetadataTest {
     }
 
     @Test
+    void aBranchOfABranchRecordsEveryEarlierBranchPointOfThisImage() {
+        int[][][] tokens = {{{10}, {20}}, {{1, 2, 3, 4}, {5, 6, 7, 8}}, {{0}, {0}}, {{0}, {0}}};
+        Branch first = new Branch(1, List.of(31L, 32L), null);
+        Branch second = new Branch(3, List.of(21L, 22L), null, first);
+        GenerationRequest request = new GenerationRequest(List.of("a", "b"), List.of(1L, 2L), null, null, null, null,
+                false, false, PreviewMode.LATENT_RGB, new Branch(4, List.of(11L, 12L), tokens, second));
+        GenerationMetadata m = GenerationMetadata.of(result(request, -1), 1, bundle, "CPU", "1.29.0", "0.1.0");
+        assertEquals(List.of(new GenerationMetadata.BranchPoint(3, 22), new GenerationMetadata.BranchPoint(1, 32)),
+                m.branch().parents());
+        assertEquals(12, m.branch().originalSeed());
+    }
+
+    @Test
     void aBranchThatRedrewItsKeptScalesRecordsTheDrawnTokens() {
         GenerationRequest request = new GenerationRequest(List.of("a"), List.of(1L), null, null, null, null,
                 false, false, PreviewMode.LATENT_RGB, new Branch(2, List.of(11L), null));

@@ -60,6 +60,15 @@ class PngMetadataTest {
     }
 
     @Test
+    void aBranchOfABranchKeepsItsChainOfBranchPoints() throws Exception {
+        GenerationMetadata m = sample("a red cube", new BranchInfo(4, 7, List.of(List.of(5), List.of(1, 2, 3, 4)),
+                List.of(new GenerationMetadata.BranchPoint(3, 21), new GenerationMetadata.BranchPoint(1, 31))));
+        Path file = dir.resolve("chain.png");
+        PngMetadata.write(file, image(), m);
+        assertEquals(m, PngMetadata.read(file));
+    }
+
+    @Test
     void theImageItselfIsUnchanged() throws Exception {
         Path file = dir.resolve("a.png");
         RgbImage image = image();
@@ -190,6 +199,22 @@ class PngMetadataTest {
                 List.of(PngChunks.internationalText(PngMetadata.HART_STUDIO, json, false))));
         MetadataException e = assertThrows(MetadataException.class, () -> PngMetadata.read(file));
         assertEquals("x.png: the hart-studio metadata has no \"seed\".", e.getMessage());
+    }
+
+    @Test
+    void aDamagedBranchChainIsNamed() throws Exception {
+        GenerationMetadata m = sample("p", new BranchInfo(4, 7, List.of(List.of(5)),
+                List.of(new GenerationMetadata.BranchPoint(3, 21))));
+        for (String[] c : new String[][] {
+            {"{\"from_scale\":3,\"seed\":21}", "7", "x.png: the hart-studio metadata: branch.parents[0] is not an object."},
+            {"\"seed\":21}", "\"seed\":\"x\"}",
+                "x.png: the hart-studio metadata has \"branch.parents[0].seed\" \"x\", which is not a whole number."}}) {
+            String json = MetadataJson.write(m).replace(c[0], c[1]);
+            Path file = dir.resolve("x.png");
+            Files.write(file, PngMetadata.encode(image(),
+                    List.of(PngChunks.internationalText(PngMetadata.HART_STUDIO, json, false))));
+            assertEquals(c[2], assertThrows(MetadataException.class, () -> PngMetadata.read(file)).getMessage());
+        }
     }
 
     @Test
