@@ -39,10 +39,18 @@ final class DirectStores {
 
     private final Map<Slot, ByteBuffer> stores = new EnumMap<>(Slot.class);
 
-    /** The slot's buffer with room for {@code n} floats, positioned at 0 with limit {@code n}. */
+    /** Spare room a slot may keep: beyond it the buffer is replaced by one of the size asked for. */
+    static final long MAX_SPARE_BYTES = 64L << 20;
+
+    /**
+     * The slot's buffer with room for {@code n} floats, positioned at 0 with limit {@code n}. A
+     * buffer grows as needed, and is replaced by a smaller one when it is more than
+     * {@link #MAX_SPARE_BYTES} too big (a batch of 8 at 1024 px does not keep hundreds of MB after
+     * the next single image).
+     */
     FloatBuffer floats(Slot slot, int n) {
         ByteBuffer b = stores.get(slot);
-        if (b == null || b.capacity() < 4L * n) {
+        if (b == null || b.capacity() < 4L * n || b.capacity() - 4L * n > MAX_SPARE_BYTES) {
             b = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder());
             stores.put(slot, b);
         }
