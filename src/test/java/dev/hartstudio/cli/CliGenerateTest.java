@@ -94,10 +94,14 @@ class CliGenerateTest {
                 GOLDENS.resolve("s7_cfg4.5.trace.json").toString(), "--branch-from", "3", "--seed", "99",
                 "--out", dir.resolve("orig").toString(), "--provider", "cpu");
         assertEquals(0, original.status(), original.both());
-        java.awt.image.BufferedImage a = ImageIO.read(dir.resolve("orig/99.png").toFile());
-        java.awt.image.BufferedImage b = ImageIO.read(out.resolve("99.png").toFile());
+        assertSamePixels(dir.resolve("orig/99.png"), out.resolve("99.png"));
+    }
+
+    private static void assertSamePixels(Path first, Path second) throws IOException {
+        java.awt.image.BufferedImage a = ImageIO.read(first.toFile());
+        java.awt.image.BufferedImage b = ImageIO.read(second.toFile());
         int w = a.getWidth();
-        assertArrayEquals(a.getRGB(0, 0, w, w, null, 0, w), b.getRGB(0, 0, w, w, null, 0, w));
+        assertArrayEquals(a.getRGB(0, 0, w, w, null, 0, w), b.getRGB(0, 0, w, w, null, 0, w), second.toString());
     }
 
     @Test
@@ -114,10 +118,7 @@ class CliGenerateTest {
         CliRun again = CliRun.of("generate", "--bundle", BUNDLE.toString(), "--branch-trace", t2.toString(),
                 "--branch-from", "7", "--seed", "123", "--out", dir.resolve("t3").toString(), "--provider", "cpu");
         assertEquals(0, again.status(), again.both());
-        java.awt.image.BufferedImage a = ImageIO.read(dir.resolve("t2/123.png").toFile());
-        java.awt.image.BufferedImage b = ImageIO.read(dir.resolve("t3/123.png").toFile());
-        int w = a.getWidth();
-        assertArrayEquals(a.getRGB(0, 0, w, w, null, 0, w), b.getRGB(0, 0, w, w, null, 0, w));
+        assertSamePixels(dir.resolve("t2/123.png"), dir.resolve("t3/123.png"));
     }
 
     @Test
