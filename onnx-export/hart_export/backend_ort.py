@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from .bundle import Bundle
+from .graphs import kv_names
 
 
 class OrtBackend:
@@ -23,6 +24,7 @@ class OrtBackend:
         m = bundle.manifest["model"]
         self.codebook = np.load(bundle.path / "codebook.npy")
         self.num_layers, self.num_heads, self.head_dim = m["depth"], m["num_heads"], m["head_dim"]
+        self.stacked_kv = "past_k" in {i.name for i in self.s["step"].get_inputs()}
 
     def _run(self, role, **feeds):
         return self.s[role].run(None, feeds)
@@ -33,8 +35,15 @@ class OrtBackend:
     def embed(self, latent, level):
         return self._run("embed", latent=latent, level=np.array([level], np.int64))[0]
 
-    def step(self, x, cos, sin, ada, head_ada, past_k, past_v):
-        return tuple(self._run("step", x=x, cos=cos, sin=sin, ada=ada, head_ada=head_ada, past_k=past_k, past_v=past_v))
+    def step(self, x, cos, sin, ada, head_ada, past):
+        feeds = dict(x=x, cos=cos, sin=sin, ada=ada, head_ada=head_ada)
+        if self.stacked_kv:   # bundles exported before the cache had one input per block
+            feeds.update(past_k=np.stack([k for k, _ in past]), past_v=np.stack([v for _, v in past]))
+            hidden, logits, pk, pv = self._run("step", **feeds)
+            return hidden, logits, list(zip(pk, pv))
+        feeds.update(zip(kv_names(self.num_layers, "past"), (t for pair in past for t in pair)))
+        out = self._run("step", **feeds)
+        return out[0], out[1], list(zip(out[2::2], out[3::2]))
 
     def fhat_step(self, f_hat, h, up, phi_index):
         return tuple(self._run("fhat_step", f_hat=f_hat, h=h, up=up, phi_index=np.array([phi_index], np.int64)))

@@ -29,8 +29,10 @@ class TorchBackend:
         return self.tr.embed(_t(latent), torch.tensor([level])).numpy()
 
     @torch.inference_mode()
-    def step(self, x, cos, sin, ada, head_ada, past_k, past_v):
-        return tuple(o.numpy() for o in self.tr.step(_t(x), _t(cos), _t(sin), _t(ada), _t(head_ada), _t(past_k), _t(past_v)))
+    def step(self, x, cos, sin, ada, head_ada, past):
+        hidden, logits, present = self.tr.step(_t(x), _t(cos), _t(sin), _t(ada), _t(head_ada),
+                                               [(_t(k), _t(v)) for k, v in past])
+        return hidden.numpy(), logits.numpy(), [(k.numpy(), v.numpy()) for k, v in present]
 
     @torch.inference_mode()
     def fhat_step(self, f_hat, h, up, phi_index):

@@ -11,6 +11,7 @@ import torch
 
 from .bundle import Bundle, BundleError, write_bundle
 from .config import preset
+from .graphs import kv_names
 from .models import Models, build, load_checkpoint, randomize, save_checkpoint
 from .prompt import PromptEncoder, build_tokenizer_json
 from .sample import Options
@@ -132,7 +133,7 @@ def validation_inputs(cfg, rs: np.random.RandomState) -> dict[str, dict]:
         "condition": {"ctx2": f(2, T, Dt), "mask2": (rs.rand(2, T) > 0.5).astype(np.float32)},
         "embed": {"latent": f(1, 7, Cv), "level": np.array([2], np.int64)},
         "step": {"x": f(2, 7, C), "cos": f(2, 7, d), "sin": f(2, 7, d), "ada": f(NL, 2, 6 * C) * 0.1,
-                 "head_ada": f(2, 2 * C) * 0.1, "past_k": f(NL, 2, H, 11, d), "past_v": f(NL, 2, H, 11, d)},
+                 "head_ada": f(2, 2 * C) * 0.1, **{n: f(2, H, 11, d) for n in kv_names(NL, "past")}},
         "fhat_step": {"f_hat": f(3, Cv, P, P), "h": f(3, Cv, 3, 3), "up": f(P, 3), "phi_index": np.array([2], np.int64)},
         "diff_cond": {"x_last": f(2, 9, C), "e_hard": f(1, 9, Cv)},
         "diff_mlp": {"x": f(5, Cv), "t": (rs.rand(5) * 999).astype(np.float32), "cemb": f(5, W)},

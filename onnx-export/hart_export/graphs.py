@@ -45,11 +45,21 @@ class EmbedGraph(nn.Module):
 
 
 class StepGraph(nn.Module):
+    """One KV input and output per block (past_k_0, past_v_0, past_k_1, ...): a stacked cache cost a
+    Split of the whole past and a Concat of the whole present per scale on top of the per-block
+    concatenation attention needs (BENCHMARKS.md)."""
+
     def __init__(self, tr: HARTTransformer):
         super().__init__(); self.tr = tr
 
-    def forward(self, x, cos, sin, ada, head_ada, past_k, past_v):
-        return self.tr.step(x, cos, sin, ada, head_ada, past_k, past_v)
+    def forward(self, x, cos, sin, ada, head_ada, *kv):
+        hidden, logits, present = self.tr.step(x, cos, sin, ada, head_ada, list(zip(kv[0::2], kv[1::2])))
+        return (hidden, logits) + tuple(t for pair in present for t in pair)
+
+
+def kv_names(depth: int, prefix: str) -> list[str]:
+    """prefix_k_0, prefix_v_0, prefix_k_1, ...: the step graph's cache inputs ("past") or outputs ("present")."""
+    return [f"{prefix}_{kv}_{i}" for i in range(depth) for kv in ("k", "v")]
 
 
 class FhatStepGraph(nn.Module):
@@ -123,10 +133,10 @@ def graph_specs(cfg: ModelConfig) -> dict[str, tuple[list[IO], list[IO]]]:
                       [IO("x0", f, ("N2", T, C)), IO("ada", f, (NL, "N2", 6 * C)), IO("head_ada", f, ("N2", 2 * C))]),
         "embed": ([IO("latent", f, ("N", "l", Cv)), IO("level", i64, (1,))], [IO("x", f, ("N", "l", C))]),
         "step": ([IO("x", f, ("N2", "l", C)), IO("cos", f, ("N2", "l", d)), IO("sin", f, ("N2", "l", d)),
-                  IO("ada", f, (NL, "N2", 6 * C)), IO("head_ada", f, ("N2", 2 * C)),
-                  IO("past_k", f, (NL, "N2", H, "Lp", d)), IO("past_v", f, (NL, "N2", H, "Lp", d))],
-                 [IO("hidden", f, ("N2", "l", C)), IO("logits", f, ("N2", "l", V)),
-                  IO("present_k", f, (NL, "N2", H, "Lt", d)), IO("present_v", f, (NL, "N2", H, "Lt", d))]),
+                  IO("ada", f, (NL, "N2", 6 * C)), IO("head_ada", f, ("N2", 2 * C))]
+                 + [IO(n, f, ("N2", H, "Lp", d)) for n in kv_names(NL, "past")],
+                 [IO("hidden", f, ("N2", "l", C)), IO("logits", f, ("N2", "l", V))]
+                 + [IO(n, f, ("N2", H, "Lt", d)) for n in kv_names(NL, "present")]),
         "fhat_step": ([IO("f_hat", f, ("N", Cv, P, P)), IO("h", f, ("N", Cv, "p", "p")), IO("up", f, (P, "p")),
                        IO("phi_index", i64, (1,))],
                       [IO("f_hat_out", f, ("N", Cv, P, P)), IO("added", f, ("N", Cv, P, P))]),
@@ -148,7 +158,7 @@ def example_inputs(cfg: ModelConfig) -> dict[str, tuple]:
         "text_encoder": (torch.randint(0, cfg.text.vocab_size, (2, S)), torch.ones(2, S, dtype=torch.int64)),
         "condition": (r(4, T, Dt), torch.ones(4, T)),
         "embed": (r(2, 3, Cv), torch.tensor([1])),
-        "step": (r(4, 3, C), r(4, 3, d), r(4, 3, d), r(NL, 4, 6 * C), r(4, 2 * C), r(NL, 4, H, 5, d), r(NL, 4, H, 5, d)),
+        "step": (r(4, 3, C), r(4, 3, d), r(4, 3, d), r(NL, 4, 6 * C), r(4, 2 * C)) + tuple(r(4, H, 5, d) for _ in range(2 * NL)),
         "fhat_step": (r(2, Cv, P, P), r(2, Cv, 2, 2), r(P, 2), torch.tensor([1])),
         "diff_cond": (r(4, 3, C), r(2, 3, Cv)),
         "diff_mlp": (r(6, Cv), torch.rand(6) * 999, r(6, W)),

@@ -24,7 +24,7 @@ class Backend(Protocol):
     head_dim: int
     def condition(self, ctx2, mask2): ...      # -> x0 [N2,T,C], ada [NL,N2,6C], head_ada [N2,2C]
     def embed(self, latent, level: int): ...   # -> x [N,l,C]
-    def step(self, x, cos, sin, ada, head_ada, past_k, past_v): ...   # -> hidden, logits, present_k, present_v
+    def step(self, x, cos, sin, ada, head_ada, past): ...   # past/present: one (k, v) per block -> hidden, logits, present
     def fhat_step(self, f_hat, h, up, phi_index: int): ...            # -> f_hat_out, added
     def diff_cond(self, x_last, e_hard): ...   # -> cemb [N2,L,W]
     def diff_mlp(self, x, t, cemb): ...        # -> out [M, 2Cv]
@@ -178,8 +178,8 @@ def generate(backend: Backend, sch: Schedule, ctx_BTD: np.ndarray, pos_BT: np.nd
 
     x, ada, head_ada = backend.condition(ctx2, mask2)
     cos, sin = rope_1d(pos2, sch.inv_freq_1d)
-    pk = np.zeros((NL, 2 * B, H, 0, d), np.float32)
-    pv = pk
+    empty = np.zeros((2 * B, H, 0, d), np.float32)
+    past = [(empty, empty)] * NL
     f_hat = np.zeros((B, Cv, P, P), np.float32)
     tokens: list[np.ndarray] = []
     for k, p in enumerate(pn):
@@ -188,10 +188,11 @@ def generate(backend: Backend, sch: Schedule, ctx_BTD: np.ndarray, pos_BT: np.nd
             cos, sin = rope_2d(p, P, offsets, sch.inv_freq_2d)
         if opts.deep_trace:
             trace[f"x_in_s{k:02d}"] = x
-        hidden, logits, pk, pv = backend.step(x, cos, sin, ada, head_ada, pk, pv)
+        hidden, logits, past = backend.step(x, cos, sin, ada, head_ada, past)
         if opts.deep_trace:
             trace[f"logits_s{k:02d}"], trace[f"hidden_s{k:02d}"] = logits, hidden
-            trace["ada"], trace["head_ada"], trace["kv"] = ada, head_ada, (pk, pv)
+            trace["ada"], trace["head_ada"] = ada, head_ada
+            trace["kv"] = ([k for k, _ in past], [v for _, v in past])
         if k == 0:
             logits = logits[:, T - 1:T]
         z = cfg_logits(logits, B, opts.cfg * row["ratio"])

@@ -317,3 +317,23 @@ def test_a_trace_records_the_whole_branch_chain_so_a_branch_of_a_branch_of_a_bra
     assert main(common + ["--seed", "88", "--branch-trace", str(tiny / "c2cut.json"), "--branch-from", str(K - 1),
                           "--out", str(tiny / "c4.png")]) == 0
     assert not same("c2.png", "c4.png")
+
+
+def test_a_bundle_with_the_older_stacked_cache_still_samples_its_golden_tokens():
+    # the committed test bundle predates one cache input per block: its step graph takes past_k
+    # [NL, N2, H, Lp, d]; the ONNX Runtime backend stacks and splits for it
+    root = Path(__file__).resolve().parents[2] / "src" / "test" / "resources"
+    from hart_export.backend_ort import OrtBackend
+    from hart_export.pipeline import run
+    from hart_export.prompt import PromptEncoder
+    from hart_export.sample import Options
+    b = Bundle.open(root / "bundles" / "tiny-random")
+    be = OrtBackend(b, threads=1)
+    assert be.stacked_kv
+    tx = b.manifest["text"]
+    penc = PromptEncoder(b.path / tx["tokenizer"], tx["max_prompt_tokens"], tx["pad_token_id"])
+    golden = json.loads((root / "goldens" / "tiny-random" / "s7_cfg4.5.trace.json").read_text())
+    d = b.manifest["sampling_defaults"]
+    res = run(be, b.schedule, penc, golden["params"]["prompts"], golden["params"]["seeds"],
+              Options(cfg=d["cfg"], top_k=d["top_k"], top_p=d["top_p"], more_smooth=d["more_smooth"]))
+    assert [t.tolist() for t in res.tokens] == golden["tokens"]

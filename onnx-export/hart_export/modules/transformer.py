@@ -149,14 +149,15 @@ class HARTTransformer(nn.Module):
     def embed(self, latent_NlCv, level):
         return self.word_embed(latent_NlCv) + self.lvl_embed.weight[level.view(-1)[0]]
 
-    def step(self, x_N2lC, cos, sin, ada, head_ada, pastk_NL, pastv_NL):
-        """All blocks on the new tokens with the cache. Returns hidden, logits, present k/v."""
-        ks, vs = [], []
+    def step(self, x_N2lC, cos, sin, ada, head_ada, past):
+        """All blocks on the new tokens with the cache: ``past`` = one (k, v) [N2, H, Lp, d] per block.
+        Returns hidden, logits and the present (k, v) [N2, H, Lp + l, d] of every block."""
+        present = []
         for i, b in enumerate(self.blocks):
-            x_N2lC, k, v = b(x_N2lC, cos, sin, ada[i], pastk_NL[i], pastv_NL[i])
-            ks.append(k); vs.append(v)
+            x_N2lC, k, v = b(x_N2lC, cos, sin, ada[i], past[i][0], past[i][1])
+            present.append((k, v))
         logits = self.head(self.head_nm(x_N2lC, head_ada)).float()
-        return x_N2lC, logits, torch.stack(ks), torch.stack(vs)
+        return x_N2lC, logits, present
 
     def forward_train(self, ctx_BTD, mask_BT, inputs_BLCv, cos, sin):
         """Teacher-forced pass over the whole sequence with the block-causal training mask.

@@ -6,7 +6,9 @@ import java.util.Optional;
 
 /**
  * The graph roles of bundle format 1 and the I/O names each must declare (docs/BUNDLE.md, the same
- * table as {@code graph_specs} in onnx-export/hart_export/graphs.py).
+ * table as {@code graph_specs} in onnx-export/hart_export/graphs.py). The step graph's KV cache is
+ * either one input and output per block ({@link #stepInputsPerBlock}, what the exporter writes) or,
+ * in bundles exported before that, one stacked tensor ({@code past_k [NL, N2, H, Lp, d]}).
  */
 public enum GraphRole {
     TEXT_ENCODER("text_encoder", true, List.of("input_ids", "attention_mask"), List.of("ctx")),
@@ -48,6 +50,30 @@ public enum GraphRole {
 
     public List<String> outputNames() {
         return outputNames;
+    }
+
+    /** The step graph's inputs with one cache tensor per block: ..., past_k_0, past_v_0, past_k_1, ... */
+    public static List<String> stepInputsPerBlock(int depth) {
+        return withCache(List.of("x", "cos", "sin", "ada", "head_ada"), "past", depth);
+    }
+
+    /** The step graph's outputs with one cache tensor per block: hidden, logits, present_k_0, ... */
+    public static List<String> stepOutputsPerBlock(int depth) {
+        return withCache(List.of("hidden", "logits"), "present", depth);
+    }
+
+    /** {@code prefix_k_i}, {@code prefix_v_i} for block {@code i}. */
+    public static String cacheName(String prefix, char kv, int block) {
+        return prefix + "_" + kv + "_" + block;
+    }
+
+    private static List<String> withCache(List<String> head, String prefix, int depth) {
+        List<String> names = new java.util.ArrayList<>(head);
+        for (int i = 0; i < depth; i++) {
+            names.add(cacheName(prefix, 'k', i));
+            names.add(cacheName(prefix, 'v', i));
+        }
+        return List.copyOf(names);
     }
 
     public static Optional<GraphRole> fromKey(String key) {

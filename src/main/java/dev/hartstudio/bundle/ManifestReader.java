@@ -39,6 +39,7 @@ final class ManifestReader {
             throw json.error("rng", "is \"" + rng + "\", but this app implements \"" + RNG + "\"");
         }
         String description = json.optionalString(root, "", "description");
+        ModelConfig model = model(json.object(root, "", "model"));
         BundleManifest manifest = new BundleManifest(
                 BundleManifest.FORMAT,
                 BundleManifest.FORMAT_VERSION,
@@ -48,14 +49,14 @@ final class ManifestReader {
                 createdBy(root),
                 precision,
                 rng,
-                model(json.object(root, "", "model")),
+                model,
                 text(json.object(root, "", "text")),
                 samplingDefaults(json.object(root, "", "sampling_defaults")),
                 fileName(root, "schedule", "schedule.json"),
                 fileName(root, "codebook", "codebook.npy"),
                 fileName(root, "preview", "preview.npy"),
                 files(json.object(root, "", "files")),
-                graphs(json.object(root, "", "graphs")));
+                graphs(json.object(root, "", "graphs"), model.depth()));
         checkConsistency(manifest);
         return manifest;
     }
@@ -158,7 +159,7 @@ final class ManifestReader {
         return out;
     }
 
-    private Map<GraphRole, GraphSpec> graphs(JsonObject g) throws BundleException {
+    private Map<GraphRole, GraphSpec> graphs(JsonObject g, int depth) throws BundleException {
         Map<GraphRole, GraphSpec> out = new EnumMap<>(GraphRole.class);
         for (GraphRole role : GraphRole.values()) {
             if (!g.has(role.key()) || g.get(role.key()).isJsonNull()) {
@@ -167,17 +168,23 @@ final class ManifestReader {
                 }
                 continue;
             }
-            out.put(role, graph(role, json.object(g, "graphs", role.key())));
+            out.put(role, graph(role, json.object(g, "graphs", role.key()), depth));
         }
         return out;
     }
 
-    private GraphSpec graph(GraphRole role, JsonObject g) throws BundleException {
+    private GraphSpec graph(GraphRole role, JsonObject g, int depth) throws BundleException {
         String p = "graphs." + role.key();
         List<TensorSpec> inputs = tensors(json.array(g, p, "inputs"), p + ".inputs");
         List<TensorSpec> outputs = tensors(json.array(g, p, "outputs"), p + ".outputs");
-        checkNames(p + ".inputs", inputs, role.inputNames());
-        checkNames(p + ".outputs", outputs, role.outputNames());
+        List<String> in = role.inputNames();
+        List<String> out = role.outputNames();
+        if (role == GraphRole.STEP && inputs.stream().noneMatch(t -> t.name().equals("past_k"))) {
+            in = GraphRole.stepInputsPerBlock(depth);       // one cache input per block (model.depth)
+            out = GraphRole.stepOutputsPerBlock(depth);
+        }
+        checkNames(p + ".inputs", inputs, in);
+        checkNames(p + ".outputs", outputs, out);
         return new GraphSpec(json.string(g, p, "file"), inputs, outputs);
     }
 

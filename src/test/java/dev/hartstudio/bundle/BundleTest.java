@@ -255,6 +255,29 @@ class BundleTest {
     }
 
     @Test
+    void aStepWithOneCacheTensorPerBlockOpensLikeTheStackedOne() throws Exception {
+        JsonObject step = synthetic.graph(GraphRole.STEP);
+        step.add("inputs", SyntheticBundle.tensors(GraphRole.stepInputsPerBlock(1)));
+        step.add("outputs", SyntheticBundle.tensors(GraphRole.stepOutputsPerBlock(1)));
+        synthetic.write();
+        var spec = Bundle.open(synthetic.dir()).manifest().graphs().get(GraphRole.STEP);
+        assertEquals(List.of("x", "cos", "sin", "ada", "head_ada", "past_k_0", "past_v_0"),
+                spec.inputs().stream().map(TensorSpec::name).toList());
+        assertEquals(List.of("hidden", "logits", "present_k_0", "present_v_0"),
+                spec.outputs().stream().map(TensorSpec::name).toList());
+    }
+
+    @Test
+    void aCacheTensorPerBlockMustMatchTheModelDepth() throws Exception {
+        JsonObject step = synthetic.graph(GraphRole.STEP);
+        step.add("inputs", SyntheticBundle.tensors(GraphRole.stepInputsPerBlock(2)));
+        step.add("outputs", SyntheticBundle.tensors(GraphRole.stepOutputsPerBlock(2)));
+        synthetic.write();
+        assertEquals("manifest.json: graphs.step.inputs are [x, cos, sin, ada, head_ada, past_k_0, past_v_0, past_k_1, "
+                + "past_v_1], but format 1 expects [x, cos, sin, ada, head_ada, past_k_0, past_v_0].", failure());
+    }
+
+    @Test
     void unknownDtypeIsNamed() throws Exception {
         JsonObject io = synthetic.graph(GraphRole.EMBED).getAsJsonArray("inputs").get(0).getAsJsonObject();
         io.addProperty("dtype", "complex64");

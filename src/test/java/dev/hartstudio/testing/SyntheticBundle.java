@@ -169,7 +169,7 @@ public final class SyntheticBundle {
         return out;
     }
 
-    private static JsonArray tensors(List<String> names) {
+    public static JsonArray tensors(List<String> names) {
         JsonArray out = new JsonArray();
         for (String name : names) {
             JsonObject t = new JsonObject();

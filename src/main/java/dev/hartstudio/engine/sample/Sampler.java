@@ -8,6 +8,7 @@ import dev.hartstudio.bundle.Bundle;
 import dev.hartstudio.bundle.GraphRole;
 import dev.hartstudio.bundle.ModelConfig;
 import dev.hartstudio.bundle.Schedule;
+import dev.hartstudio.bundle.TensorSpec;
 import dev.hartstudio.engine.BundleGraphs;
 import dev.hartstudio.engine.EngineException;
 import dev.hartstudio.engine.Ort;
@@ -55,7 +56,6 @@ public final class Sampler {
     private static final RowWorkers ROWS = new RowWorkers(HELPERS ? Ort.threads() : 1);
     /** Below this many tokens a scale is sampled on the calling thread (forking costs more). */
     private static final int PARALLEL_MIN_ROWS = 8;
-    private static final java.util.Set<String> STEP_OUTPUTS = java.util.Set.of("hidden", "present_k", "present_v");
     private static final java.util.Set<String> LAST_STEP_OUTPUTS = java.util.Set.of("hidden");
 
     private final Bundle bundle;
@@ -76,6 +76,16 @@ public final class Sampler {
     private FloatBuffer embedStore;
     /** Reused direct buffers for the other graph inputs and pinned outputs of the generation loop. */
     private final DirectStores stores = new DirectStores();
+    /**
+     * The step graph's cache inputs and outputs: {@code past_k_i}/{@code past_v_i} per block, or
+     * {@code past_k}/{@code past_v} for a bundle with the older stacked cache ({@code [NL, ...]});
+     * k and v alternate.
+     */
+    private final List<String> cacheIn;
+    private final List<String> cacheOut;
+    private final boolean stackedCache;
+    /** The step outputs asked for before the last scale: hidden and the present cache. */
+    private final java.util.Set<String> stepOutputs;
 
     public Sampler(Bundle bundle, BundleGraphs graphs, TextEncoder text) {
         this.bundle = bundle;
@@ -89,6 +99,22 @@ public final class Sampler {
             codebookWide[i] = codebook[i];
         }
         this.preview = bundle.preview();
+        List<String> stepIn = bundle.manifest().graphs().get(GraphRole.STEP).inputs().stream()
+                .map(TensorSpec::name).toList();
+        this.stackedCache = stepIn.contains("past_k");
+        List<String> in = new ArrayList<>();
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < (stackedCache ? 1 : model.depth()); i++) {
+            for (char kv : new char[] {'k', 'v'}) {
+                in.add(stackedCache ? "past_" + kv : GraphRole.cacheName("past", kv, i));
+                out.add(stackedCache ? "present_" + kv : GraphRole.cacheName("present", kv, i));
+            }
+        }
+        this.cacheIn = List.copyOf(in);
+        this.cacheOut = List.copyOf(out);
+        java.util.Set<String> so = new java.util.HashSet<>(out);
+        so.add("hidden");
+        this.stepOutputs = java.util.Set.copyOf(so);
     }
 
     /** Runs one generation; see {@link dev.hartstudio.engine.HartEngine#generate}. */
@@ -160,8 +186,12 @@ public final class Sampler {
             long textNanos = System.nanoTime() - t0;
 
             // --- autoregressive scales (4.2-4.6)
-            OnnxTensor pastK = track(open, tensor(env, new float[0], layers, rows2, heads, 0, hd));
-            OnnxTensor pastV = track(open, tensor(env, new float[0], layers, rows2, heads, 0, hd));
+            // the empty cache: one [2B, H, 0, d] tensor per block, or one stacked [NL, 2B, H, 0, d]
+            OnnxTensor[] cache = new OnnxTensor[cacheIn.size()];
+            for (int i = 0; i < cache.length; i++) {
+                cache[i] = track(open, stackedCache ? tensor(env, new float[0], layers, rows2, heads, 0, hd)
+                        : tensor(env, new float[0], rows2, heads, 0, hd));
+            }
             OrtSession.Result prevStep = null;
             float[] fhat = new float[batch * cv * big * big];
             int[][][] tokens = new int[scales][][];
@@ -191,13 +221,14 @@ public final class Sampler {
                     in.put("sin", sinT);
                     in.put("ada", ada);
                     in.put("head_ada", headAda);
-                    in.put("past_k", pastK);
-                    in.put("past_v", pastV);
+                    for (int i = 0; i < cache.length; i++) {
+                        in.put(cacheIn.get(i), cache[i]);
+                    }
                     // logits go straight into a reused direct buffer (no copies out of ONNX Runtime); the
                     // cache is not needed after the last scale: skip copying it out (HART 1024px: 3.8 GB on GPU)
                     try (OnnxTensor logitsT = OnnxTensor.createTensor(env, logitsBuffer(rows2 * lIn * vocab),
                             new long[] {rows2, lIn, vocab})) {
-                        step = run(GraphRole.STEP, in, k == scales - 1 ? LAST_STEP_OUTPUTS : STEP_OUTPUTS,
+                        step = run(GraphRole.STEP, in, k == scales - 1 ? LAST_STEP_OUTPUTS : stepOutputs,
                                 Map.of("logits", logitsT), control);
                     }
                 }
@@ -214,8 +245,9 @@ public final class Sampler {
                 }
                 prevStep = track(open, step);
                 if (k < scales - 1) {
-                    pastK = (OnnxTensor) step.get("present_k").get();
-                    pastV = (OnnxTensor) step.get("present_v").get();
+                    for (int i = 0; i < cache.length; i++) {
+                        cache[i] = (OnnxTensor) step.get(cacheOut.get(i)).get();
+                    }
                 }
                 int tokOffset = k == 0 ? slots - 1 : 0;
                 int tokTotal = k == 0 ? slots : l;
