@@ -256,10 +256,7 @@ class BundleTest {
 
     @Test
     void aStepWithOneCacheTensorPerBlockOpensLikeTheStackedOne() throws Exception {
-        JsonObject step = synthetic.graph(GraphRole.STEP);
-        step.add("inputs", SyntheticBundle.tensors(GraphRole.stepInputsPerBlock(1)));
-        step.add("outputs", SyntheticBundle.tensors(GraphRole.stepOutputsPerBlock(1)));
-        synthetic.write();
+        declareCachePerBlock(1);
         var spec = Bundle.open(synthetic.dir()).manifest().graphs().get(GraphRole.STEP);
         assertEquals(List.of("x", "cos", "sin", "ada", "head_ada", "past_k_0", "past_v_0"),
                 spec.inputs().stream().map(TensorSpec::name).toList());
@@ -269,10 +266,7 @@ class BundleTest {
 
     @Test
     void aCacheTensorPerBlockMustMatchTheModelDepth() throws Exception {
-        JsonObject step = synthetic.graph(GraphRole.STEP);
-        step.add("inputs", SyntheticBundle.tensors(GraphRole.stepInputsPerBlock(2)));
-        step.add("outputs", SyntheticBundle.tensors(GraphRole.stepOutputsPerBlock(2)));
-        synthetic.write();
+        declareCachePerBlock(2);
         assertEquals("manifest.json: graphs.step.inputs are [x, cos, sin, ada, head_ada, past_k_0, past_v_0, past_k_1, "
                 + "past_v_1], but format 1 expects [x, cos, sin, ada, head_ada, past_k_0, past_v_0].", failure());
     }
@@ -323,6 +317,14 @@ class BundleTest {
         Schedule.Matrix down = bundle.schedule().down().get(0);
         assertArrayEquals(new double[] {1.0, 0.25}, down.data());
         assertEquals(0.25, down.get(0, 1));
+    }
+
+    /** The step graph declared with one cache input and output per block for {@code depth} blocks. */
+    private void declareCachePerBlock(int depth) throws IOException {
+        JsonObject step = synthetic.graph(GraphRole.STEP);
+        step.add("inputs", SyntheticBundle.tensors(GraphRole.stepInputsPerBlock(depth)));
+        step.add("outputs", SyntheticBundle.tensors(GraphRole.stepOutputsPerBlock(depth)));
+        synthetic.write();
     }
 
     private String failure() {
