@@ -54,25 +54,39 @@ public enum GraphRole {
 
     /** The step graph's inputs with one cache tensor per block: ..., past_k_0, past_v_0, past_k_1, ... */
     public static List<String> stepInputsPerBlock(int depth) {
-        return withCache(List.of("x", "cos", "sin", "ada", "head_ada"), "past", depth);
+        return withCache(List.of("x", "cos", "sin", "ada", "head_ada"), cacheNames("past", depth, false));
     }
 
     /** The step graph's outputs with one cache tensor per block: hidden, logits, present_k_0, ... */
     public static List<String> stepOutputsPerBlock(int depth) {
-        return withCache(List.of("hidden", "logits"), "present", depth);
+        return withCache(List.of("hidden", "logits"), cacheNames("present", depth, false));
     }
 
-    /** {@code prefix_k_i}, {@code prefix_v_i} for block {@code i}. */
-    public static String cacheName(String prefix, char kv, int block) {
-        return prefix + "_" + kv + "_" + block;
+    /** Whether a step graph's declared inputs hold the older stacked cache ({@code past_k [NL, ...]}). */
+    public static boolean stackedCache(List<String> stepInputNames) {
+        return stepInputNames.contains("past_k");
     }
 
-    private static List<String> withCache(List<String> head, String prefix, int depth) {
-        List<String> names = new java.util.ArrayList<>(head);
-        for (int i = 0; i < depth; i++) {
-            names.add(cacheName(prefix, 'k', i));
-            names.add(cacheName(prefix, 'v', i));
+    /**
+     * The step graph's cache names with {@code prefix} "past" or "present", k and v alternating:
+     * {@code prefix_k_0, prefix_v_0, prefix_k_1, ...} for {@code depth} blocks, or the stacked pair
+     * {@code prefix_k, prefix_v}.
+     */
+    public static List<String> cacheNames(String prefix, int depth, boolean stacked) {
+        if (stacked) {
+            return List.of(prefix + "_k", prefix + "_v");
         }
+        List<String> names = new java.util.ArrayList<>(2 * depth);
+        for (int i = 0; i < depth; i++) {
+            names.add(prefix + "_k_" + i);
+            names.add(prefix + "_v_" + i);
+        }
+        return List.copyOf(names);
+    }
+
+    private static List<String> withCache(List<String> head, List<String> cache) {
+        List<String> names = new java.util.ArrayList<>(head);
+        names.addAll(cache);
         return List.copyOf(names);
     }
 

@@ -179,7 +179,7 @@ final class ManifestReader {
         List<TensorSpec> outputs = tensors(json.array(g, p, "outputs"), p + ".outputs");
         List<String> in = role.inputNames();
         List<String> out = role.outputNames();
-        if (role == GraphRole.STEP && inputs.stream().noneMatch(t -> t.name().equals("past_k"))) {
+        if (role == GraphRole.STEP && !GraphRole.stackedCache(inputs.stream().map(TensorSpec::name).toList())) {
             in = GraphRole.stepInputsPerBlock(depth);       // one cache input per block (model.depth)
             out = GraphRole.stepOutputsPerBlock(depth);
         }

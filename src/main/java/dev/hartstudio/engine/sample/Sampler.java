@@ -101,18 +101,10 @@ public final class Sampler {
         this.preview = bundle.preview();
         List<String> stepIn = bundle.manifest().graphs().get(GraphRole.STEP).inputs().stream()
                 .map(TensorSpec::name).toList();
-        this.stackedCache = stepIn.contains("past_k");
-        List<String> in = new ArrayList<>();
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < (stackedCache ? 1 : model.depth()); i++) {
-            for (char kv : new char[] {'k', 'v'}) {
-                in.add(stackedCache ? "past_" + kv : GraphRole.cacheName("past", kv, i));
-                out.add(stackedCache ? "present_" + kv : GraphRole.cacheName("present", kv, i));
-            }
-        }
-        this.cacheIn = List.copyOf(in);
-        this.cacheOut = List.copyOf(out);
-        java.util.Set<String> so = new java.util.HashSet<>(out);
+        this.stackedCache = GraphRole.stackedCache(stepIn);
+        this.cacheIn = GraphRole.cacheNames("past", model.depth(), stackedCache);
+        this.cacheOut = GraphRole.cacheNames("present", model.depth(), stackedCache);
+        java.util.Set<String> so = new java.util.HashSet<>(cacheOut);
         so.add("hidden");
         this.stepOutputs = java.util.Set.copyOf(so);
     }
