@@ -70,6 +70,28 @@ def test_diffusion_mlp_graph_avoids_the_slow_fused_layer_norm_and_matches_pytorc
     assert np.abs(got - want).max() < 1e-4
 
 
+def test_decoder_graph_upsamples_by_rows_and_matches_pytorch_on_a_non_square_latent(tiny):
+    # the export runs each nearest-2x upsampling convolution as two 2x3 convolutions on rows that are
+    # only widened (a third fewer multiplications, BENCHMARKS.md); a row/column mix-up or an off-by-one
+    # row would show on a latent that is not square, at a size the export never saw
+    import onnx
+    import onnxruntime as ort
+    from onnx import numpy_helper
+    m, _ = load_checkpoint(tiny / "w.pt")
+    g = onnx.load(str(tiny / "b" / "vae_decoder.onnx")).graph
+    consts = {i.name: numpy_helper.to_array(i) for i in g.initializer}
+    consts.update({n.output[0]: numpy_helper.to_array(n.attribute[0].t) for n in g.node if n.op_type == "Constant"})
+    resizes = [n for n in g.node if n.op_type == "Resize"]
+    assert resizes and all(list(consts[n.input[2]]) == [1, 1, 1, 2] for n in resizes)
+    s = ort.InferenceSession(str(tiny / "b" / "vae_decoder.onnx"), providers=["CPUExecutionProvider"])
+    f = np.random.default_rng(3).standard_normal((2, m.cfg.tokenizer.z_channels, 3, 5)).astype(np.float32) * 0.5
+    got = s.run(None, {"f_hat": f})[0]
+    with torch.inference_mode():
+        want = m.tokenizer.decode(torch.from_numpy(f)).numpy()
+    assert got.shape == want.shape == (2, 3, 48, 80)
+    assert np.abs(got - want).max() < 1e-5
+
+
 def test_validate_passes_on_shapes_other_than_the_export_shapes(tiny, capsys):
     assert main(["validate", "--bundle", str(tiny / "b"), "--checkpoint", str(tiny / "w.pt")]) == 0
     assert "PASS" in capsys.readouterr().out
