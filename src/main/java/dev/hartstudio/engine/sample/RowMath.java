@@ -241,7 +241,21 @@ public final class RowMath {
         if (k <= 0 || k >= vocab) {
             return;
         }
-        SamplerMath.maskBelow(z, o, vocab, SamplerMath.select(z, o, vocab, vocab - k, sc.keys, sc.hist));
+        SamplerMath.maskBelow(z, o, vocab, kth(z, o, vocab, k, sc));
+    }
+
+    /**
+     * The k-th largest of row {@code z[o, o+V)} ({@code 0 < k < V}), as {@link SamplerMath#select}
+     * gives it; by counting on SIMD lanes when {@link #VECTOR} and the row is finite.
+     */
+    static float kth(float[] z, int o, int vocab, int k, Scratch sc) {
+        if (VECTOR) {
+            float v = VectorKernels.rankValue(z, o, vocab, vocab - k);
+            if (!Float.isNaN(v)) {
+                return v;
+            }
+        }
+        return SamplerMath.select(z, o, vocab, vocab - k, sc.keys, sc.hist);
     }
 
     /**
@@ -251,7 +265,7 @@ public final class RowMath {
      * how many. What reads the row afterwards reads only the listed entries.
      */
     public static int topKLive(float[] z, int o, int vocab, int k, Scratch sc) {
-        float kth = k <= 0 || k >= vocab ? Float.NEGATIVE_INFINITY : SamplerMath.select(z, o, vocab, vocab - k, sc.keys, sc.hist);
+        float kth = k <= 0 || k >= vocab ? Float.NEGATIVE_INFINITY : kth(z, o, vocab, k, sc);
         int[] live = sc.live;
         int n = 0;
         for (int v = 0; v < vocab; v++) {

@@ -2,6 +2,8 @@ package dev.hartstudio.engine.sample;
 
 import dev.hartstudio.engine.rng.PortableRng;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -23,6 +25,8 @@ final class VectorKernels {
 
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final double TWO_POW_M52 = 0x1.0p-52;
     private static final long M1 = 0xBF58476D1CE4E5B9L;
     private static final long M2 = 0x94D049BB133111EBL;
@@ -66,6 +70,100 @@ final class VectorKernels {
         }
         double max = bound > 0 ? maxV.reduceLanes(VectorOperators.MAX) : Double.NEGATIVE_INFINITY;
         return RowMath.gumbelScores(z, offset, live, bound, n, mult, tau, key, base, noNoise, s, max);
+    }
+
+    /**
+     * The value at ascending rank {@code index} of {@code z[o, o+n)}, equal ({@code ==}) to
+     * {@link SamplerMath#select}'s, for a row of finite floats; NaN when the row holds a NaN or an
+     * infinity (the caller then takes {@link SamplerMath#select}). With {@code c(t) = #{x ≥ t}} and
+     * {@code kk = n − index}, the value is {@code min{x : x ≥ t}} for any {@code t} with
+     * {@code c(t) = kk}, or, under ties, for the {@code t} where {@code c} steps over {@code kk}: a
+     * threshold moves between the row's minimum and maximum by interpolation on the counts (one
+     * bisection after a step that did not halve the interval), each count one pass on lanes. About 8
+     * passes on a row of 1024 logits, 1.3 against the radix select's 3 µs.
+     */
+    static float rankValue(float[] z, int o, int n, int index) {
+        int lanes = F.length();
+        int bound = n - n % lanes;
+        FloatVector mn = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
+        FloatVector mx = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < bound; i += lanes) {
+            FloatVector v = FloatVector.fromArray(F, z, o + i);
+            mn = mn.min(v);                                 // a NaN lane makes the result NaN
+            mx = mx.max(v);
+        }
+        float lo = mn.reduceLanes(VectorOperators.MIN);
+        float hi = mx.reduceLanes(VectorOperators.MAX);
+        for (int i = bound; i < n; i++) {
+            lo = Math.min(lo, z[o + i]);
+            hi = Math.max(hi, z[o + i]);
+        }
+        if (Float.isNaN(lo) || Float.isNaN(hi) || Float.isInfinite(lo) || Float.isInfinite(hi)) {
+            return Float.NaN;
+        }
+        int kk = n - index;
+        if (kk >= n) {
+            return lo;
+        }
+        int chi = countAtLeast(z, o, n, hi);
+        if (chi >= kk) {
+            return hi;
+        }
+        int clo = n;                                        // c(lo) ≥ kk > c(hi) from here on
+        boolean interpolate = true;
+        while (true) {
+            float t = interpolate ? (float) (lo + (hi - (double) lo) * ((clo - kk + 0.5) / (clo - chi))) : 0.5f * lo + 0.5f * hi;
+            if (!(t > lo && t < hi)) {
+                t = 0.5f * lo + 0.5f * hi;
+                if (!(t > lo && t < hi)) {
+                    break;                                  // adjacent floats: lo is the value
+                }
+            }
+            float width = hi - lo;
+            int c = countAtLeast(z, o, n, t);
+            if (c >= kk) {
+                lo = t;
+                clo = c;
+                if (c == kk) {
+                    break;
+                }
+            } else {
+                hi = t;
+                chi = c;
+            }
+            interpolate = !interpolate || hi - lo <= 0.5f * width;
+        }
+        FloatVector least = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
+        for (int i = 0; i < bound; i += lanes) {
+            FloatVector v = FloatVector.fromArray(F, z, o + i);
+            least = least.min(v.blend(Float.POSITIVE_INFINITY, v.compare(VectorOperators.LT, lo)));
+        }
+        float m = least.reduceLanes(VectorOperators.MIN);
+        for (int i = bound; i < n; i++) {
+            float x = z[o + i];
+            m = x >= lo && x < m ? x : m;
+        }
+        return m;
+    }
+
+    /**
+     * {@code #{x ≥ t}} over a row of finite floats: the sign bit of {@code x − t}, which is exact
+     * (no finite difference rounds to zero), except that {@code −0 − (+0)} is {@code −0}: a zero
+     * threshold is taken as {@code −0}, which every zero is at or above.
+     */
+    private static int countAtLeast(float[] z, int o, int n, float t) {
+        float th = t == 0 ? -0.0f : t;
+        int lanes = F.length();
+        int bound = n - n % lanes;
+        IntVector below = IntVector.zero(I);
+        for (int i = 0; i < bound; i += lanes) {
+            below = below.add(FloatVector.fromArray(F, z, o + i).sub(th).reinterpretAsInts().lanewise(VectorOperators.LSHR, 31));
+        }
+        int c = bound - below.reduceLanes(VectorOperators.ADD);
+        for (int i = bound; i < n; i++) {
+            c += z[o + i] >= th ? 1 : 0;
+        }
+        return c;
     }
 
     /** {@code y_i = exp(s_i − max)}, or exactly 0 where {@code s_i − max < −600} (docs/RNG.md). */

@@ -49,6 +49,36 @@ class SamplerKernelsTest {
     }
 
     @Test
+    void countedRankValueEqualsTheRadixSelectOnEveryKindOfFiniteRow() {
+        Random r = new Random(8);
+        for (int trial = 0; trial < 4000; trial++) {
+            int n = new int[] {1, 7, 16, 1000, 1024, V}[trial % 6];
+            float[] z = new float[n];
+            int kind = trial % 7;
+            for (int v = 0; v < n; v++) {
+                z[v] = switch (kind) {
+                    case 0 -> (float) (r.nextGaussian() * 4);
+                    case 1 -> r.nextInt(3) - 1;                                          // heavy ties
+                    case 2 -> r.nextBoolean() ? 0.0f : -0.0f;                            // signed zeros only
+                    case 3 -> (float) (r.nextGaussian() * Float.MIN_NORMAL);            // subnormals
+                    case 4 -> (r.nextBoolean() ? 1 : -1) * Float.MAX_VALUE * r.nextFloat(); // x − t overflows
+                    case 5 -> 2.5f;                                                     // one value
+                    default -> r.nextInt(8) == 0 ? (r.nextBoolean() ? 0.0f : -0.0f) : (float) r.nextGaussian();
+                };
+            }
+            int index = r.nextInt(n);
+            float want = SamplerMath.select(z, 0, n, index, new int[n]);
+            float got = VectorKernels.rankValue(z, 0, n, index);
+            assertTrue(got == want, "trial " + trial + " kind " + kind + " n " + n + " index " + index + ": " + got + " vs " + want);
+        }
+        float[] nan = {1f, Float.NaN, 0f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f, 11f, 12f, 13f, 14f, 15f};
+        assertTrue(Float.isNaN(VectorKernels.rankValue(nan, 0, nan.length, 3)), "NaN row: the caller's fallback");
+        float[] inf = new float[33];
+        inf[20] = Float.NEGATIVE_INFINITY;
+        assertTrue(Float.isNaN(VectorKernels.rankValue(inf, 0, inf.length, 3)), "masked row: the caller's fallback");
+    }
+
+    @Test
     void listBasedCategoricalDrawsWhatTheFullRowDrawDraws() {
         Random r = new Random(4);
         RowMath.Scratch sc = new RowMath.Scratch(V, CV);
