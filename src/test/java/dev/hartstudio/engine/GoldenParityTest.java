@@ -2,6 +2,7 @@ package dev.hartstudio.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -91,6 +93,17 @@ class GoldenParityTest {
     @MethodSource("cases")
     void javaEngineDrawsTheReferenceTokensAndImage(JsonObject c) throws Exception {
         check(engine, GOLDENS, c);
+    }
+
+    @Test
+    void aBundleWithTheStackedCacheAlwaysRunsTheFirstStepOnEveryRow() throws Exception {
+        // the unconditional rows' first step is kept only for the per-block cache layout
+        try (HartEngine fresh = HartEngine.open(BUNDLE, ExecutionProvider.CPU)) {
+            JsonObject c = cases().findFirst().orElseThrow();
+            check(fresh, GOLDENS, c);
+            check(fresh, GOLDENS, c);
+            assertFalse(fresh.sampler().reusesUnconditionalFirstStep());
+        }
     }
 
     /** Runs one golden case of {@code goldens} on {@code engine} and compares tokens and image. */

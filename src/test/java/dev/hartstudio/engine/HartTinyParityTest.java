@@ -1,5 +1,8 @@
 package dev.hartstudio.engine;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,6 +10,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,5 +47,20 @@ class HartTinyParityTest {
     @MethodSource("cases")
     void javaEngineDrawsTheReferenceTokens(JsonObject c) throws Exception {
         GoldenParityTest.check(engine, GOLDENS, c);
+    }
+
+    @Test
+    void theFirstStepOnTheConditionalRowsAloneDrawsTheSameTokensAsOnAllRows() throws Exception {
+        // the first generation of an engine runs the first step on every row and keeps the
+        // unconditional rows' results; later ones (any batch size) run it on the conditional rows
+        // only. Each golden case, through both paths, must give the reference's tokens and image.
+        for (JsonObject c : cases().toList()) {
+            try (HartEngine fresh = HartEngine.open(BUNDLE, ExecutionProvider.CPU)) {
+                assertFalse(fresh.sampler().reusesUnconditionalFirstStep());
+                GoldenParityTest.check(fresh, GOLDENS, c);                 // all rows
+                assertTrue(fresh.sampler().reusesUnconditionalFirstStep(), c.get("id").getAsString());
+                GoldenParityTest.check(fresh, GOLDENS, c);                 // conditional rows only
+            }
+        }
     }
 }

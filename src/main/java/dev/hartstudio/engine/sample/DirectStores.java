@@ -34,7 +34,9 @@ final class DirectStores {
         /** diffusion: diff_cond's hard embedding input and pinned {@code cemb}, diff_mlp's inputs and pinned output */
         E_HARD, CEMB, DIFF_X, DIFF_T, DIFF_OUT,
         /** the decoder's input and pinned image (the generation loop's decodes; not the deferred ones) */
-        DECODE_IN, IMAGE
+        DECODE_IN, IMAGE,
+        /** the first step's conditional rows of {@code x0}, {@code ada}, {@code head_ada} (when the unconditional ones are kept) */
+        FIRST_X, FIRST_ADA, FIRST_HEAD
     }
 
     private final Map<Slot, ByteBuffer> stores = new EnumMap<>(Slot.class);

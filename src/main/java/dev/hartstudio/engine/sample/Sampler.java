@@ -86,6 +86,19 @@ public final class Sampler {
     private final boolean stackedCache;
     /** The step outputs asked for before the last scale: hidden and the present cache. */
     private final java.util.Set<String> stepOutputs;
+    /**
+     * The unconditional rows' first step, which no prompt changes (their context is the empty one,
+     * their positions 0): per block the present k and v of one row, {@code [H, T, d]} each (k and v
+     * alternating as {@link #cacheOut}), and that row's logits at the last slot. Kept from the first
+     * generation; later ones run the first step on the conditional rows only (row results do not
+     * depend on the other rows of the batch: the same bits either way). Null until then, and for a
+     * bundle with the stacked cache.
+     */
+    private float[][] uncondCache;
+    private float[] uncondLogits;
+    /** The assembled first-step cache buffers of the last batch size (see {@link #firstCacheStores}). */
+    private FloatBuffer[] assembledStores;
+    private int assembledBatch;
 
     public Sampler(Bundle bundle, BundleGraphs graphs, TextEncoder text) {
         this.bundle = bundle;
@@ -191,37 +204,25 @@ public final class Sampler {
             float[] xLast = null;
             OnnxTensor xLastT = null;
             int stoppedAt = -1;
+            List<OnnxTensor> firstCache = new ArrayList<>();
             for (int k = 0; k < scales; k++) {
                 long ts = System.nanoTime();
                 control.token().throwIfCancelled();
                 Schedule.Scale sc = schedule.scales().get(k);
                 int p = sc.p();
                 int l = p * p;
-                OnnxTensor cosT;
-                OnnxTensor sinT;
                 if (k > 0) {
                     rope = SamplerMath.rope2d(p, big, offsets, schedule.rope().invFreq2d());
                 }
-                int lIn = k == 0 ? slots : l;
-                cosT = stores.input(env, DirectStores.Slot.COS, rope[0], rows2, lIn, hd);
-                sinT = stores.input(env, DirectStores.Slot.SIN, rope[1], rows2, lIn, hd);
                 OrtSession.Result step;
-                try (cosT; sinT) {
-                    Map<String, OnnxTensor> in = new HashMap<>();
-                    in.put("x", x);
-                    in.put("cos", cosT);
-                    in.put("sin", sinT);
-                    in.put("ada", ada);
-                    in.put("head_ada", headAda);
-                    for (int i = 0; i < cache.length; i++) {
-                        in.put(cacheIn.get(i), cache[i]);
-                    }
-                    // logits go straight into a reused direct buffer (no copies out of ONNX Runtime); the
-                    // cache is not needed after the last scale: skip copying it out (HART 1024px: 3.8 GB on GPU)
-                    try (OnnxTensor logitsT = OnnxTensor.createTensor(env, logitsBuffer(rows2 * lIn * vocab),
-                            new long[] {rows2, lIn, vocab})) {
-                        step = run(GraphRole.STEP, in, k == scales - 1 ? LAST_STEP_OUTPUTS : stepOutputs,
-                                Map.of("logits", logitsT), control);
+                boolean conditionalOnly = k == 0 && uncondCache != null && scales > 1;
+                if (conditionalOnly) {
+                    step = firstStepConditionalRows(env, x, rope, ada, headAda, batch, cache, firstCache, control);
+                    open.addAll(firstCache);   // closed after the next step, or with the rest on a failure
+                } else {
+                    step = stepAllRows(env, x, rope, ada, headAda, cache, rows2, k == 0 ? slots : l, k == scales - 1, control);
+                    if (k == 0 && !stackedCache && scales > 1) {
+                        keepUnconditionalFirstStep(step, batch, slots, vocab);
                     }
                 }
                 if (parallel(batch * l)) {
@@ -234,9 +235,14 @@ public final class Sampler {
                 if (prevStep != null) {
                     open.remove(prevStep);
                     prevStep.close();
+                    for (OnnxTensor t : firstCache) {   // the assembled first-step cache, consumed by this step
+                        open.remove(t);
+                        t.close();
+                    }
+                    firstCache.clear();
                 }
                 prevStep = track(open, step);
-                if (k < scales - 1) {
+                if (k < scales - 1 && !conditionalOnly) {   // else already set by firstStepConditionalRows
                     for (int i = 0; i < cache.length; i++) {
                         cache[i] = (OnnxTensor) step.get(cacheOut.get(i)).get();
                     }
@@ -601,6 +607,158 @@ public final class Sampler {
      * @param idx filled unless {@code forced} (branch tokens already in place)
      * @param e soft embeddings {@code [B·l, Cv]}, filled when {@code smooth}
      */
+    /**
+     * One step on all {@code 2B} rows: the logits go straight into the reused direct buffer (no copy
+     * out of ONNX Runtime); after the last scale the cache is not needed and not copied out (HART
+     * 1024 px: 3.8 GB on a GPU).
+     */
+    private OrtSession.Result stepAllRows(OrtEnvironment env, OnnxTensor x, float[][] rope, OnnxTensor ada,
+            OnnxTensor headAda, OnnxTensor[] cache, int rows2, int lIn, boolean last, GenerationControl control)
+            throws OrtException, EngineException {
+        int hd = model.headDim();
+        int vocab = model.codebookSize();
+        try (OnnxTensor cosT = stores.input(env, DirectStores.Slot.COS, rope[0], rows2, lIn, hd);
+             OnnxTensor sinT = stores.input(env, DirectStores.Slot.SIN, rope[1], rows2, lIn, hd);
+             OnnxTensor logitsT = OnnxTensor.createTensor(env, logitsBuffer(rows2 * lIn * vocab),
+                     new long[] {rows2, lIn, vocab})) {
+            Map<String, OnnxTensor> in = new HashMap<>();
+            in.put("x", x);
+            in.put("cos", cosT);
+            in.put("sin", sinT);
+            in.put("ada", ada);
+            in.put("head_ada", headAda);
+            for (int i = 0; i < cache.length; i++) {
+                in.put(cacheIn.get(i), cache[i]);
+            }
+            return run(GraphRole.STEP, in, last ? LAST_STEP_OUTPUTS : stepOutputs, Map.of("logits", logitsT), control);
+        }
+    }
+
+    /**
+     * The first step on the {@code B} conditional rows only, the unconditional rows' results taken
+     * from {@link #uncondCache}: their present k/v fill the second half of each block's cache
+     * tensor (the first half is where ONNX Runtime writes the conditional rows'), their last-slot
+     * logits go where the CFG reads them. Sets {@code cache} to the assembled {@code [2B, H, T, d]}
+     * tensors and adds them to {@code assembled} (the caller closes them once the next step has
+     * run); returns the run's result (no outputs of its own).
+     */
+    private OrtSession.Result firstStepConditionalRows(OrtEnvironment env, OnnxTensor x0, float[][] rope, OnnxTensor ada,
+            OnnxTensor headAda, int batch, OnnxTensor[] cache, List<OnnxTensor> assembled, GenerationControl control)
+            throws OrtException, EngineException {
+        int slots = model.contextTokens();
+        int heads = model.numHeads();
+        int hd = model.headDim();
+        int vocab = model.codebookSize();
+        int rowFloats = heads * slots * hd;
+        List<AutoCloseable> inputs = new ArrayList<>();
+        try {
+            Map<String, OnnxTensor> in = new HashMap<>();
+            in.put("x", track(inputs, firstRows(env, DirectStores.Slot.FIRST_X, x0, 0, batch)));            // [2B, T, C]
+            in.put("ada", track(inputs, firstRows(env, DirectStores.Slot.FIRST_ADA, ada, 1, batch)));        // [NL, 2B, 6C]
+            in.put("head_ada", track(inputs, firstRows(env, DirectStores.Slot.FIRST_HEAD, headAda, 0, batch))); // [2B, 2C]
+            int n = batch * slots * hd;
+            FloatBuffer cos = stores.floats(DirectStores.Slot.COS, n);
+            cos.put(rope[0], 0, n).rewind();
+            FloatBuffer sin = stores.floats(DirectStores.Slot.SIN, n);
+            sin.put(rope[1], 0, n).rewind();
+            in.put("cos", track(inputs, OnnxTensor.createTensor(env, cos, new long[] {batch, slots, hd})));
+            in.put("sin", track(inputs, OnnxTensor.createTensor(env, sin, new long[] {batch, slots, hd})));
+            for (String name : cacheIn) {
+                in.put(name, track(inputs, tensor(env, new float[0], batch, heads, 0, hd)));
+            }
+            Map<String, OnnxTensor> pinned = new HashMap<>();
+            FloatBuffer logits = logitsBuffer(2 * batch * slots * vocab);
+            pinned.put("logits", track(inputs, OnnxTensor.createTensor(env, logits.duplicate().limit(batch * slots * vocab).slice(),
+                    new long[] {batch, slots, vocab})));
+            FloatBuffer[] whole = firstCacheStores(batch, rowFloats);
+            for (int i = 0; i < cacheOut.size(); i++) {
+                pinned.put(cacheOut.get(i), track(inputs, OnnxTensor.createTensor(env,
+                        whole[i].duplicate().limit(batch * rowFloats).slice(), new long[] {batch, heads, slots, hd})));
+                cache[i] = OnnxTensor.createTensor(env, whole[i].duplicate(), new long[] {2L * batch, heads, slots, hd});
+                assembled.add(cache[i]);
+            }
+            OrtSession.Result r = run(GraphRole.STEP, in, java.util.Set.of(), pinned, control);
+            for (int b = 0; b < batch; b++) {
+                logits.put(((batch + b) * slots + slots - 1) * vocab, uncondLogits);
+            }
+            return r;
+        } catch (OrtException | EngineException | RuntimeException e) {
+            for (OnnxTensor t : assembled) {
+                t.close();
+            }
+            assembled.clear();
+            throw e;
+        } finally {
+            for (AutoCloseable c : inputs) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // closing a tensor does not fail
+                }
+            }
+        }
+    }
+
+    /**
+     * The first {@code batch} of the {@code 2B} CFG rows (axis {@code axis}) of a condition output,
+     * copied onto the slot's direct buffer.
+     */
+    private OnnxTensor firstRows(OrtEnvironment env, DirectStores.Slot slot, OnnxTensor t, int axis, int batch)
+            throws OrtException {
+        long[] shape = t.getInfo().getShape().clone();
+        int outer = 1;
+        for (int i = 0; i < axis; i++) {
+            outer *= Math.toIntExact(shape[i]);
+        }
+        int row = Math.toIntExact(t.getInfo().getNumElements()) / (outer * 2 * batch);
+        FloatBuffer src = t.getFloatBuffer();
+        FloatBuffer dst = stores.floats(slot, outer * batch * row);
+        for (int i = 0; i < outer; i++) {
+            dst.put(i * batch * row, src, i * 2 * batch * row, batch * row);
+        }
+        shape[axis] = batch;
+        return OnnxTensor.createTensor(env, dst.rewind(), shape);
+    }
+
+    /**
+     * Direct buffers for the first step's assembled cache, {@code [2B, H, T, d]} per output, kept
+     * across generations of the same batch size with the unconditional rows already in their second
+     * half (when together within {@link DirectStores#MAX_SPARE_BYTES}; larger ones are made anew).
+     */
+    private FloatBuffer[] firstCacheStores(int batch, int rowFloats) {
+        if (assembledStores != null && assembledBatch == batch) {
+            return assembledStores;
+        }
+        FloatBuffer[] made = new FloatBuffer[cacheOut.size()];
+        for (int i = 0; i < made.length; i++) {
+            made[i] = ByteBuffer.allocateDirect(4 * 2 * batch * rowFloats).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            for (int b = 0; b < batch; b++) {
+                made[i].put((batch + b) * rowFloats, uncondCache[i]);
+            }
+        }
+        boolean keep = 4L * 2 * batch * rowFloats * made.length <= DirectStores.MAX_SPARE_BYTES;
+        assembledStores = keep ? made : null;
+        assembledBatch = keep ? batch : 0;
+        return made;
+    }
+
+    /** Keeps the first unconditional row's first-step results ({@link #uncondCache}) from a full first step. */
+    private void keepUnconditionalFirstStep(OrtSession.Result step, int batch, int slots, int vocab) throws EngineException {
+        int rowFloats = model.numHeads() * slots * model.headDim();
+        float[][] kept = new float[cacheOut.size()][];
+        for (int i = 0; i < kept.length; i++) {
+            OnnxTensor t = (OnnxTensor) step.get(cacheOut.get(i))
+                    .orElseThrow(() -> new EngineException("The step graph returned no cache."));
+            FloatBuffer fb = t.getFloatBuffer();
+            kept[i] = new float[rowFloats];
+            fb.get(batch * rowFloats, kept[i]);
+        }
+        float[] l = new float[vocab];
+        logitsStore.asFloatBuffer().get((batch * slots + slots - 1) * vocab, l);
+        uncondCache = kept;
+        uncondLogits = l;
+    }
+
     private void sampleRows(GenerationRequest req, FloatBuffer logits, int tokOffset, int tokTotal, double guidance,
             float[] z, int[][] idx, float[] e, boolean forced, boolean smooth, int k, int l, int vocab, int cv, int topK,
             double topP, Schedule.Scale sc) {
@@ -716,6 +874,15 @@ public final class Sampler {
         } catch (OrtException e) {
             throw new EngineException("Could not build a tensor: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether the next generation runs its first step on the conditional rows only, the
+     * unconditional rows' results kept from an earlier one (a bundle with one cache tensor per block
+     * and more than one scale, after its first generation).
+     */
+    public boolean reusesUnconditionalFirstStep() {
+        return uncondCache != null;
     }
 
     /** The last decoded image batch as planar floats {@code [B, 3, H, W]} in [0, 1] (parity tests); reused by the next decode. */
