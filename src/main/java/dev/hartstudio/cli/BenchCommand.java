@@ -47,6 +47,8 @@ final class BenchCommand {
             CommonOptions.BUNDLE_HELP,
             "  --n N               timed generations per batch size, 1 .. 100000 (default 10)",
             "  --warmup W          untimed generations before them, 0 .. 1000 (default 2)",
+            "  --warmup-seconds S  and keep warming up until S seconds have passed, 0 .. 600 (default 0): on 2 cores",
+            "                      the JIT compiles for several seconds, ~100 small images; a count alone fits no size",
             "  --batches LIST      batch sizes, each 1 .. " + GenerateCommand.MAX_BATCH + " (default 1,4,8)",
             "  --json FILE         also write the results as JSON (- for stdout)",
             "  --prompt TEXT       the prompt (default \"" + BenchCommand.PROMPT + "\")",
@@ -59,7 +61,7 @@ final class BenchCommand {
 
     static final String PROMPT = "a red circle above a blue square";
 
-    private static final Set<String> VALUES = Set.of("--bundle", "--n", "--warmup", "--batches", "--json", "--prompt",
+    private static final Set<String> VALUES = Set.of("--bundle", "--n", "--warmup", "--warmup-seconds", "--batches", "--json", "--prompt",
             "--seed", "--provider|--device", "--preview");
     private static final Set<String> SWITCHES = Set.of("--discrete-only");
 
@@ -87,6 +89,7 @@ final class BenchCommand {
         }
         int n = args.integer("--n", 1, 100_000).orElse(10L).intValue();
         int warmup = args.integer("--warmup", 0, 1_000).orElse(2L).intValue();
+        long warmupSeconds = args.integer("--warmup-seconds", 0, 600).orElse(0L);
         List<Integer> batches = new ArrayList<>();
         for (long b : Args.parseIntegers("--batches", args.value("--batches").orElse("1,4,8"), 1, GenerateCommand.MAX_BATCH)) {
             if (!batches.contains((int) b)) {
@@ -116,9 +119,17 @@ final class BenchCommand {
             long firstNanos = 0;
             BundleManifest m = engine.bundle().manifest();
             Map<Integer, List<Run>> runs = new LinkedHashMap<>();
+            Map<Integer, Integer> warmed = new LinkedHashMap<>();
             for (int batch : batches) {
                 List<Run> timed = new ArrayList<>();
-                for (int r = 0; r < warmup + n; r++) {
+                long warmStart = clock.getAsLong();
+                int untimed = -1;                        // the warm-up runs, once they are over
+                for (int r = 0; timed.size() < n; r++) {
+                    boolean warming = untimed < 0
+                            && (r < warmup || clock.getAsLong() - warmStart < warmupSeconds * 1_000_000_000L);
+                    if (!warming && untimed < 0) {
+                        untimed = r;
+                    }
                     List<String> prompts = Collections.nCopies(batch, prompt);
                     List<Long> seeds = new ArrayList<>();
                     for (int i = 0; i < batch; i++) {
@@ -133,23 +144,24 @@ final class BenchCommand {
                         firstImage = Instant.now();
                         firstNanos = wall;
                     }
-                    if (r >= warmup) {
+                    if (!warming) {
                         timed.add(new Run(result.timings(), wall));
                     }
                     if (terminal) {
-                        err.printf(Locale.ROOT, "\rbatch %d: %s %d/%d ", batch, r < warmup ? "warm-up" : "run",
-                                r < warmup ? r + 1 : r - warmup + 1, r < warmup ? warmup : n);
+                        err.printf(Locale.ROOT, "\rbatch %d: %s %d/%s ", batch, warming ? "warm-up" : "run",
+                                warming ? r + 1 : r - untimed + 1, warming ? (warmupSeconds > 0 ? "…" : warmup) : n);
                     }
                 }
                 if (terminal) {
                     err.print("\r");
                 }
-                err.printf(Locale.ROOT, "batch %d: %d warm-up and %d timed runs done%n", batch, warmup, n);
+                err.printf(Locale.ROOT, "batch %d: %d warm-up and %d timed runs done%n", batch, untimed, n);
                 runs.put(batch, timed);
+                warmed.put(batch, untimed);
             }
             Memory memory = Memory.now();
-            report = report(engine, m, runs, n, warmup, prompt, preview, discreteOnly, processStart, jvmStart, ready,
-                    firstImage, openNanos, firstNanos, memory);
+            report = report(engine, m, runs, warmed, n, warmup, warmupSeconds, prompt, preview, discreteOnly, processStart,
+                    jvmStart, ready, firstImage, openNanos, firstNanos, memory);
             printTable(report, m.model());
         }
         String text = new GsonBuilder().setPrettyPrinting().create().toJson(report) + System.lineSeparator();
@@ -163,9 +175,10 @@ final class BenchCommand {
         return 0;
     }
 
-    private static JsonObject report(HartEngine engine, BundleManifest m, Map<Integer, List<Run>> runs, int n, int warmup,
-            String prompt, PreviewMode preview, boolean discreteOnly, Optional<Instant> processStart, Instant jvmStart,
-            Instant ready, Instant firstImage, long openNanos, long firstNanos, Memory memory) {
+    private static JsonObject report(HartEngine engine, BundleManifest m, Map<Integer, List<Run>> runs,
+            Map<Integer, Integer> warmed, int n, int warmup, long warmupSeconds, String prompt, PreviewMode preview,
+            boolean discreteOnly, Optional<Instant> processStart, Instant jvmStart, Instant ready, Instant firstImage,
+            long openNanos, long firstNanos, Memory memory) {
         JsonObject root = new JsonObject();
         root.addProperty("format", "hart-bench");
         root.addProperty("version", 1);
@@ -190,6 +203,7 @@ final class BenchCommand {
         root.addProperty("prompt", prompt);
         root.addProperty("n", n);
         root.addProperty("warmup", warmup);
+        root.addProperty("warmup_seconds", warmupSeconds);
         root.addProperty("preview", CommonOptions.previewName(preview));
         root.addProperty("discrete_only", discreteOnly);
         JsonObject cold = new JsonObject();
@@ -203,7 +217,9 @@ final class BenchCommand {
         root.add("cold_start", cold);
         JsonArray batches = new JsonArray();
         for (Map.Entry<Integer, List<Run>> e : runs.entrySet()) {
-            batches.add(batch(e.getKey(), e.getValue(), m.model()));
+            JsonObject entry = batch(e.getKey(), e.getValue(), m.model());
+            entry.addProperty("warmup_runs", warmed.get(e.getKey()));
+            batches.add(entry);
         }
         root.add("batches", batches);
         root.add("memory", memory.toJson());
@@ -299,10 +315,11 @@ final class BenchCommand {
         out.printf(Locale.ROOT, "HART bench: %s (%d px, %d scales) on %s (%s)%n", bundle.get("name").getAsString(),
                 model.resolution(), model.scales(), provider.get("actual").getAsString(),
                 provider.get("reason").getAsString());
-        out.printf(Locale.ROOT, "ONNX Runtime %s, Java %s, %d CPUs; %d timed runs after %d warm-up per batch size; "
+        long warmupSeconds = r.get("warmup_seconds").getAsLong();
+        String warm = r.get("warmup").getAsInt() + (warmupSeconds > 0 ? " or more (" + warmupSeconds + " s at least)" : "");
+        out.printf(Locale.ROOT, "ONNX Runtime %s, Java %s, %d CPUs; %d timed runs after %s warm-up per batch size; "
                         + "preview %s%n%n", r.get("ort_version").getAsString(), r.get("java_version").getAsString(),
-                r.get("cpus").getAsInt(), r.get("n").getAsInt(), r.get("warmup").getAsInt(),
-                r.get("preview").getAsString());
+                r.get("cpus").getAsInt(), r.get("n").getAsInt(), warm, r.get("preview").getAsString());
         JsonArray batches = r.getAsJsonArray("batches");
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-26s", "ms per call"));
         StringBuilder sub = new StringBuilder(String.format(Locale.ROOT, "%-26s", ""));

@@ -39,6 +39,29 @@ class CliInfoBenchTest {
     }
 
     @Test
+    void benchKeepsWarmingUpUntilTheWarmUpSecondsHavePassed() throws Exception {
+        // a clock that moves 0.1 s per reading: three readings per generation, so a 1 s warm-up
+        // takes several generations even with --warmup 0; the timed runs are still --n
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        Path json = dir.resolve("warm.json");
+        int status = new BenchCommand(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), false,
+                () -> now.addAndGet(100_000_000L)).run(List.of("--bundle", BUNDLE.toString(), "--n", "2", "--warmup", "0",
+                "--warmup-seconds", "1", "--batches", "1", "--preview", "none", "--provider", "cpu", "--json", json.toString()));
+        assertEquals(0, status, err.toString());
+        JsonObject root = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        assertEquals(1, root.get("warmup_seconds").getAsInt());
+        JsonObject one = root.getAsJsonArray("batches").get(0).getAsJsonObject();
+        assertEquals(2, one.get("runs").getAsInt());
+        assertTrue(one.get("warmup_runs").getAsInt() >= 3, one.toString());
+        assertTrue(err.toString().contains("batch 1: " + one.get("warmup_runs").getAsInt() + " warm-up and 2 timed runs done"),
+                err.toString());
+        assertTrue(out.toString().contains("after 0 or more (1 s at least) warm-up"), out.toString());
+    }
+
+    @Test
     void benchWritesJsonWithEveryStage() throws Exception {
         Path json = dir.resolve("bench.json");
         CliRun r = CliRun.of("bench", "--bundle", BUNDLE.toString(), "--n", "1", "--warmup", "0", "--json",
