@@ -66,12 +66,24 @@ final class DirectStores {
         return OnnxTensor.createTensor(env, b, shape);
     }
 
+    /** A tensor of {@code shape} over the slot's buffer, filled with the first elements of {@code data} (as many as the shape holds). */
+    OnnxTensor prefix(OrtEnvironment env, Slot slot, float[] data, long... shape) throws OrtException {
+        int n = Math.toIntExact(count(shape));
+        FloatBuffer b = floats(slot, n);
+        b.put(data, 0, n).rewind();
+        return OnnxTensor.createTensor(env, b, shape);
+    }
+
     /** A tensor of {@code shape} over the slot's buffer for ONNX Runtime to write an output into. */
     OnnxTensor output(OrtEnvironment env, Slot slot, long... shape) throws OrtException {
+        return OnnxTensor.createTensor(env, floats(slot, Math.toIntExact(count(shape))), shape);
+    }
+
+    private static long count(long[] shape) {
         long n = 1;
         for (long d : shape) {
             n *= d;
         }
-        return OnnxTensor.createTensor(env, floats(slot, Math.toIntExact(n)), shape);
+        return n;
     }
 }

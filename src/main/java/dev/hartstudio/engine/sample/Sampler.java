@@ -215,13 +215,13 @@ public final class Sampler {
                     rope = SamplerMath.rope2d(p, big, offsets, schedule.rope().invFreq2d());
                 }
                 OrtSession.Result step;
-                boolean conditionalOnly = k == 0 && uncondCache != null && scales > 1;
+                boolean conditionalOnly = k == 0 && uncondCache != null;
                 if (conditionalOnly) {
                     step = firstStepConditionalRows(env, x, rope, ada, headAda, batch, cache, firstCache, control);
                     open.addAll(firstCache);   // closed after the next step, or with the rest on a failure
                 } else {
                     step = stepAllRows(env, x, rope, ada, headAda, cache, rows2, k == 0 ? slots : l, k == scales - 1, control);
-                    if (k == 0 && !stackedCache && scales > 1) {
+                    if (k == 0 && !stackedCache && scales > 1) {   // the only place uncondCache is set
                         keepUnconditionalFirstStep(step, batch, slots, vocab);
                     }
                 }
@@ -597,17 +597,6 @@ public final class Sampler {
     }
 
     /**
-     * CFG, top-k, top-p, the token draw and (with {@code smooth}) the Gumbel soft embedding of every
-     * token of one scale. Rows are independent (the RNG is counter-based), so they run on all cores;
-     * each row's arithmetic is exactly the sequential one, so the tokens do not depend on the split.
-     *
-     * @param logits the step's logits {@code [2B, tokTotal, V]}; this scale's tokens start at {@code tokOffset}
-     * @param guidance the CFG weight t of this scale
-     * @param z {@code [B·l, V]}: the guided logits, masked in place by top-p (top-k alone lists its survivors)
-     * @param idx filled unless {@code forced} (branch tokens already in place)
-     * @param e soft embeddings {@code [B·l, Cv]}, filled when {@code smooth}
-     */
-    /**
      * One step on all {@code 2B} rows: the logits go straight into the reused direct buffer (no copy
      * out of ONNX Runtime); after the last scale the cache is not needed and not copied out (HART
      * 1024 px: 3.8 GB on a GPU).
@@ -656,13 +645,8 @@ public final class Sampler {
             in.put("x", track(inputs, firstRows(env, DirectStores.Slot.FIRST_X, x0, 0, batch)));            // [2B, T, C]
             in.put("ada", track(inputs, firstRows(env, DirectStores.Slot.FIRST_ADA, ada, 1, batch)));        // [NL, 2B, 6C]
             in.put("head_ada", track(inputs, firstRows(env, DirectStores.Slot.FIRST_HEAD, headAda, 0, batch))); // [2B, 2C]
-            int n = batch * slots * hd;
-            FloatBuffer cos = stores.floats(DirectStores.Slot.COS, n);
-            cos.put(rope[0], 0, n).rewind();
-            FloatBuffer sin = stores.floats(DirectStores.Slot.SIN, n);
-            sin.put(rope[1], 0, n).rewind();
-            in.put("cos", track(inputs, OnnxTensor.createTensor(env, cos, new long[] {batch, slots, hd})));
-            in.put("sin", track(inputs, OnnxTensor.createTensor(env, sin, new long[] {batch, slots, hd})));
+            in.put("cos", track(inputs, stores.prefix(env, DirectStores.Slot.COS, rope[0], batch, slots, hd)));
+            in.put("sin", track(inputs, stores.prefix(env, DirectStores.Slot.SIN, rope[1], batch, slots, hd)));
             for (String name : cacheIn) {
                 in.put(name, track(inputs, tensor(env, new float[0], batch, heads, 0, hd)));
             }
@@ -759,6 +743,17 @@ public final class Sampler {
         uncondLogits = l;
     }
 
+    /**
+     * CFG, top-k, top-p, the token draw and (with {@code smooth}) the Gumbel soft embedding of every
+     * token of one scale. Rows are independent (the RNG is counter-based), so they run on all cores;
+     * each row's arithmetic is exactly the sequential one, so the tokens do not depend on the split.
+     *
+     * @param logits the step's logits {@code [2B, tokTotal, V]}; this scale's tokens start at {@code tokOffset}
+     * @param guidance the CFG weight t of this scale
+     * @param z {@code [B·l, V]}: the guided logits, masked in place by top-p (top-k alone lists its survivors)
+     * @param idx filled unless {@code forced} (branch tokens already in place)
+     * @param e soft embeddings {@code [B·l, Cv]}, filled when {@code smooth}
+     */
     private void sampleRows(GenerationRequest req, FloatBuffer logits, int tokOffset, int tokTotal, double guidance,
             float[] z, int[][] idx, float[] e, boolean forced, boolean smooth, int k, int l, int vocab, int cv, int topK,
             double topP, Schedule.Scale sc) {

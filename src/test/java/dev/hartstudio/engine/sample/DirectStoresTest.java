@@ -31,6 +31,18 @@ class DirectStoresTest {
     }
 
     @Test
+    void aPrefixTensorHoldsTheFirstRowsOfLongerData() throws Exception {
+        DirectStores stores = new DirectStores();
+        float[] data = {1, 2, 3, 4, 5, 6, 7, 8};
+        try (OnnxTensor t = stores.prefix(Ort.environment(), DirectStores.Slot.COS, data, 1, 3)) {
+            assertArrayEquals(new long[] {1, 3}, t.getInfo().getShape());
+            float[] back = new float[3];
+            t.getFloatBuffer().get(back);
+            assertArrayEquals(new float[] {1, 2, 3}, back);
+        }
+    }
+
+    @Test
     void anOutputTensorHasTheShapeAndReadsWhatIsWrittenIntoTheSlot() throws Exception {
         DirectStores stores = new DirectStores();
         try (OnnxTensor t = stores.output(Ort.environment(), DirectStores.Slot.IMAGE, 1, 3, 2, 2)) {
