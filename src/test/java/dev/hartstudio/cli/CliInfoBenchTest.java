@@ -62,6 +62,13 @@ class CliInfoBenchTest {
     }
 
     @Test
+    void anAbsurdWarmUpTimeIsRefusedWithItsRange() {
+        CliRun r = CliRun.of("bench", "--bundle", BUNDLE.toString(), "--warmup-seconds", "999");
+        assertEquals(Cli.USAGE, r.status(), r.both());
+        assertTrue(r.err().contains("--warmup-seconds 999 is outside the allowed range 0 .. 600."), r.err());
+    }
+
+    @Test
     void benchWritesJsonWithEveryStage() throws Exception {
         Path json = dir.resolve("bench.json");
         CliRun r = CliRun.of("bench", "--bundle", BUNDLE.toString(), "--n", "1", "--warmup", "0", "--json",
