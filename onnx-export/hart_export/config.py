@@ -76,16 +76,19 @@ class TokenizerConfig:
     double_decoder: bool = False
     v_patch_nums: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 8, 10, 13, 16)
     norm_groups: int = 32             # GroupNorm groups (official: 32); small models need fewer
+    stem: int = 1                     # project choice: pixel (un)shuffle factor around the conv stack (official: 1)
 
     @property
     def downsample(self) -> int:
-        return 2 ** (len(self.ch_mult) - 1)
+        return self.stem * 2 ** (len(self.ch_mult) - 1)
 
     def validate(self) -> "TokenizerConfig":
         if self.quantizer_type not in ("var_hybrid", "var"):
             raise ConfigError(f"quantizer_type={self.quantizer_type!r} is not supported")
         if self.share_quant_resi < 1:
             raise ConfigError(f"share_quant_resi={self.share_quant_resi} is not supported (need >= 1 shared Phi)")
+        if self.stem not in (1, 2, 4):
+            raise ConfigError(f"stem={self.stem} is not supported (1, 2 or 4)")
         if self.ch % self.norm_groups:
             raise ConfigError(f"ch={self.ch} must be a multiple of norm_groups={self.norm_groups}")
         return self
@@ -178,6 +181,20 @@ def _read_json(p: Path) -> dict[str, Any]:
 
 
 # Presets ----------------------------------------------------------------------------------------
+
+def with_tokenizer(cfg: ModelConfig, **overrides: Any) -> ModelConfig:
+    """``cfg`` with tokenizer fields replaced (tokenizer design ablations). The transformer follows
+    the tokenizer: its scales are ``v_patch_nums``, its vocabulary and latent width the tokenizer's."""
+    tk = dict(dataclasses.asdict(cfg.tokenizer))
+    for key, value in overrides.items():
+        if key not in _TOKENIZER_KEYS:
+            raise ConfigError(f"unknown tokenizer field {key!r} (one of {sorted(_TOKENIZER_KEYS)})")
+        tk[key] = tuple(value) if isinstance(value, list) else value
+    tok = TokenizerConfig(**tk)
+    tr = dataclasses.replace(cfg.transformer, patch_nums=tok.v_patch_nums, vocab_size=tok.vocab_size,
+                             latent_channels=tok.z_channels)
+    return ModelConfig(cfg.name, tr, tok, cfg.text).validate()
+
 
 def preset(name: str) -> ModelConfig:
     """Named presets: 'tiny' (tests, a few MB), 'mid' (benchmarks), 'hart-tiny' (the shipped model), 'release' (0.7B shapes)."""

@@ -2,6 +2,7 @@
 residual diffusion on patterned prompts, and tokenizer reconstruction (discrete vs hybrid).
 
     python -m hart_export.evaluate --bundle ../assets/models/hart-tiny --out runs/eval
+    python -m hart_export.evaluate tokenizer --bundle ../assets/models/hart-tiny --n 200   # the tokenizer ceiling
 """
 from __future__ import annotations
 
@@ -176,6 +177,11 @@ def _grid(samples, path: Path, cols: int = 6) -> None:
 
 
 def main(argv=None) -> int:
+    import sys
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["tokenizer"]:
+        from .tokenizer_eval import main as tokenizer_main
+        return tokenizer_main(argv[1:])
     ap = argparse.ArgumentParser(prog="python -m hart_export.evaluate")
     ap.add_argument("--bundle", type=Path, required=True); ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--n", type=int, default=210); ap.add_argument("--seeds", type=str, default="0,1")

@@ -53,15 +53,16 @@ def quantize_ste(vae: HybridTokenizer, f: torch.Tensor, patch_nums, beta: float 
     return f_hat_st, loss / K, f_hat
 
 
-def tokenizer_batch(rng: np.random.Generator, batch: int, photos: Photos) -> tuple[torch.Tensor, torch.Tensor]:
-    """A tokenizer training batch in [-1, 1] (Shapes World pictures plus an eighth of photo crops)
+def tokenizer_batch(rng: np.random.Generator, batch: int, photos: Photos, photo_share: float = 0.125,
+                    gain: float = 8.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """A tokenizer training batch in [-1, 1] (Shapes World pictures plus a share of photo crops)
     and its per-pixel loss weights [B, 1, H, W]."""
-    n_ph = batch // 8 if photos else 0
+    n_ph = int(round(batch * photo_share)) if photos else 0
     imgs, _ = shapes_batch(rng, batch - n_ph)
     if n_ph:
         imgs = np.concatenate([imgs, photos.crops(rng, n_ph)])
     x = to_tensor(imgs)
-    return x, object_weight(x, batch - n_ph)
+    return x, object_weight(x, batch - n_ph, gain)
 
 
 def object_weight(x: torch.Tensor, n_shapes: int, gain: float = 8.0) -> torch.Tensor:
@@ -92,32 +93,66 @@ def grad_loss(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return (dx(a) - dx(b)).abs().mean() + (dy(a) - dy(b)).abs().mean()
 
 
-def train_tokenizer(a) -> None:
+def tokenizer_config(a):
+    """The preset, with ``--arch`` tokenizer overrides (JSON) when given; a resumed run keeps the
+    configuration it was started with (saved beside its checkpoint)."""
+    from .config import ModelConfig, with_tokenizer
+    saved = Path(a.out) / "config.json"
+    if saved.is_file():
+        return ModelConfig.from_json(json.loads(saved.read_text()))
     cfg = preset(a.preset)
+    if a.arch:
+        cfg = with_tokenizer(cfg, **json.loads(a.arch))
+    return cfg
+
+
+def _ceiling(vae, cfg, n: int) -> dict:
+    from .tokenizer_eval import tokenizer_ceiling, torch_reconstruct
+    vae.eval()
+    try:
+        rep = tokenizer_ceiling(torch_reconstruct(vae, cfg.tokenizer.v_patch_nums), n=n, size=cfg.resolution,
+                                photos=list(Photos().crops(np.random.default_rng(777), 16, cfg.resolution, holdout=True)) if Photos() else None)
+    finally:
+        vae.train()
+    return {k: ({a: round(x, 4) for a, x in v.items()} if isinstance(v, dict) else v) for k, v in rep.items()}
+
+
+def train_tokenizer(a) -> None:
+    cfg = tokenizer_config(a)
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
+    (out / "config.json").write_text(json.dumps(cfg.to_json()))
     torch.manual_seed(a.seed)
     vae = HybridTokenizer(cfg.tokenizer)
     opt = torch.optim.AdamW(vae.parameters(), lr=a.lr, betas=(0.5, 0.9), weight_decay=0.0)
-    step, ck = 0, out / "ckpt.pt"
+    step, cpu_before, ck = 0, 0.0, out / "ckpt.pt"
     if ck.exists():
         s = torch.load(ck, weights_only=False)
         vae.load_state_dict(s["model"]); opt.load_state_dict(s["opt"]); step = s["step"]
+        cpu_before = s.get("cpu_s", 0.0)
         print(f"resumed at step {step}")
-    elif a.init:   # continue from shipped weights (a fresh machine has no runs/ checkpoints)
+    elif a.init:   # continue from committed weights (a fresh machine has no runs/ checkpoints)
         w = torch.load(a.init, map_location="cpu", weights_only=True)
         vae.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in w["tokenizer"].items()})
         print(f"initialised from {a.init}")
     rng = np.random.default_rng(a.seed + step)
     photos = Photos()
-    pn = cfg.transformer.patch_nums
+    pn = cfg.tokenizer.v_patch_nums
     t_end = time.time() + a.minutes * 60
-    t0, last_save = time.time(), time.time()
-    if step == 0:
+    t0, last_save, last_eval = time.time(), time.time(), time.time()
+    c0 = time.process_time()
+    cpu = lambda: round(cpu_before + time.process_time() - c0, 1)
+    warm = 200 if not (ck.exists() or a.init) else 50
+    if step == 0 and not a.init:
         with torch.no_grad():   # data-driven codebook init: codes start where the latents are
             imgs, _ = shapes_batch(rng, 32)
             _revive_codes(vae, vae.encode(to_tensor(imgs)), fraction=1.0)
-    while step < a.steps and time.time() < t_end:
-        x, wt = tokenizer_batch(rng, a.batch, photos)
+    start_step = step
+
+    def save():
+        torch.save({"model": vae.state_dict(), "opt": opt.state_dict(), "step": step, "cpu_s": cpu()}, ck)
+
+    while step < a.steps and time.time() < t_end and (not a.cpu_minutes or cpu() < a.cpu_minutes * 60):
+        x, wt = tokenizer_batch(rng, a.batch, photos, a.photo_share, a.gain)
         f = vae.encode(x)
         f_hat_st, vq, _ = quantize_ste(vae, f, pn)
         # one decoder for both latents, alternating (HART: hybrid tokenizer training)
@@ -128,21 +163,26 @@ def train_tokenizer(a) -> None:
         loss.backward()
         torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
         for g in opt.param_groups:
-            g["lr"] = a.lr * min(1.0, (step + 1) / 200)
+            g["lr"] = a.lr * min(1.0, (step - start_step + 1) / warm)
         opt.step()
         step += 1
         if step % 50 == 0:
             with torch.no_grad():
                 used = len(torch.unique(vae.quantize.nearest(f.detach().permute(0, 2, 3, 1).reshape(-1, f.shape[1]))))
             log(out, {"stage": "tokenizer", "step": step, "loss": round(loss.detach().item(), 4), "vq": round(float(vq.detach()), 4),
-                      "mode": "discrete" if step % 2 == 1 else "continuous", "codes_used_last_batch": used,
-                      "elapsed_s": round(time.time() - t0, 1)})
+                      "codes_used_last_batch": used, "elapsed_s": round(time.time() - t0, 1), "cpu_s": cpu()})
             _revive_codes(vae, f.detach())
+        if a.eval_minutes and time.time() - last_eval > a.eval_minutes * 60:
+            log(out, {"stage": "tokenizer-eval", "step": step, "cpu_s": cpu(), "images": step * a.batch,
+                      "ceiling": _ceiling(vae, cfg, a.eval_n)})
+            last_eval = time.time()
         if time.time() - last_save > 300:
-            torch.save({"model": vae.state_dict(), "opt": opt.state_dict(), "step": step}, ck)
-            last_save = time.time()
-    torch.save({"model": vae.state_dict(), "opt": opt.state_dict(), "step": step}, ck)
+            save(); last_save = time.time()
+    save()
     torch.save({"config": cfg.to_json(), "tokenizer": vae.state_dict(), "step": step}, out / "tokenizer.pt")
+    if a.eval_n:
+        log(out, {"stage": "tokenizer-eval", "step": step, "cpu_s": cpu(), "images": step * a.batch,
+                  "ceiling": _ceiling(vae, cfg, a.eval_n), "final": True})
     print(f"tokenizer stage stopped at step {step}")
 
 
@@ -406,6 +446,11 @@ def main(argv=None) -> int:
     t.add_argument("--batch", type=int, default=8); t.add_argument("--lr", type=float, default=3e-4)
     t.add_argument("--seed", type=int, default=0); t.add_argument("--threads", type=int, default=2)
     t.add_argument("--init", type=Path, help="start from shipped weights (weights/hart-tiny.pt)")
+    t.add_argument("--arch", help='tokenizer overrides as JSON, e.g. {"stem": 4, "ch": 64, "ch_mult": [1, 2, 2]}')
+    t.add_argument("--photo-share", type=float, default=0.125); t.add_argument("--gain", type=float, default=8.0)
+    t.add_argument("--cpu-minutes", type=float, default=0, help="stop after this much CPU time (equal-budget ablations)")
+    t.add_argument("--eval-minutes", type=float, default=0, help="tokenizer ceiling every M minutes (0: only at the end)")
+    t.add_argument("--eval-n", type=int, default=0, help="held-out scenes per ceiling evaluation (0: none)")
     dd = sub.add_parser("decoder", help="fine-tune the tokenizer's decoder only (runs beside the generator)")
     dd.add_argument("--tokenizer", type=Path, required=True); dd.add_argument("--out", type=Path, required=True)
     dd.add_argument("--minutes", type=float, default=40); dd.add_argument("--steps", type=int, default=10 ** 9)

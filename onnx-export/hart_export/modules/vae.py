@@ -121,7 +121,8 @@ class Encoder(nn.Module):
     def __init__(self, cfg: TokenizerConfig):
         super().__init__()
         ch, mult, n = cfg.ch, cfg.ch_mult, len(cfg.ch_mult)
-        self.conv_in = nn.Conv2d(3, ch, 3, 1, 1)
+        self.stem = cfg.stem
+        self.conv_in = nn.Conv2d(3 * cfg.stem ** 2, ch, 3, 1, 1)
         self.down = nn.ModuleList()
         cin = ch
         for i in range(n):
@@ -137,6 +138,8 @@ class Encoder(nn.Module):
         self.conv_out = nn.Conv2d(cin, cfg.z_channels, 3, 1, 1)
 
     def forward(self, x):
+        if self.stem > 1:   # space-to-depth: the first level runs at 1/stem of the resolution
+            x = F.pixel_unshuffle(x, self.stem)
         h = self.conv_in(x)
         for lvl in self.down:
             for j, blk in enumerate(lvl.block):
@@ -166,7 +169,8 @@ class Decoder(nn.Module):
             cin = cout
         self.up = nn.ModuleList(levels)
         self.norm_out = GN(cin)
-        self.conv_out = nn.Conv2d(cin, 3, 3, 1, 1)
+        self.stem = cfg.stem
+        self.conv_out = nn.Conv2d(cin, 3 * cfg.stem ** 2, 3, 1, 1)
 
     def forward(self, z):
         h = self.mid(self.conv_in(z))
@@ -177,7 +181,8 @@ class Decoder(nn.Module):
                     h = lvl.attn[j](h)
             if hasattr(lvl, "upsample"):
                 h = lvl.upsample(h)
-        return self.conv_out(F.silu(self.norm_out(h)))
+        out = self.conv_out(F.silu(self.norm_out(h)))
+        return F.pixel_shuffle(out, self.stem) if self.stem > 1 else out
 
 
 class Phi(nn.Conv2d):
