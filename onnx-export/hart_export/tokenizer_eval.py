@@ -96,12 +96,12 @@ def torch_reconstruct(vae, patch_nums) -> Reconstruct:
 
     @torch.no_grad()
     def run(images):
-        x = to_tensor(np.stack(images))
+        x = to_tensor(np.stack(images)).to(next(vae.parameters()).device)
         f = vae.encode(x)
         _, f_hat, _ = vae.quantize.f_to_idx_and_residual(f, patch_nums)
         res = {}
         for kind, z in (("discrete", f_hat), ("hybrid", f)):
-            img = vae.decode(z).permute(0, 2, 3, 1).numpy()
+            img = vae.decode(z).permute(0, 2, 3, 1).cpu().numpy()
             res[kind] = list(np.clip(np.rint(img * 255), 0, 255).astype(np.uint8))
         return res
     return run

@@ -65,13 +65,37 @@ def tokenizer_batch(rng: np.random.Generator, batch: int, photos: Photos, photo_
     return x, object_weight(x, batch - n_ph, gain)
 
 
+class _TokenizerBatches(torch.utils.data.IterableDataset):
+    def __init__(self, seed: int, batch: int, photo_share: float, gain: float):
+        super().__init__()
+        self.seed, self.batch, self.photo_share, self.gain = seed, batch, photo_share, gain
+
+    def __iter__(self):
+        info = torch.utils.data.get_worker_info()
+        rng = np.random.default_rng([self.seed, info.id if info else 0])
+        photos = Photos()
+        while True:
+            yield tokenizer_batch(rng, self.batch, photos, self.photo_share, self.gain)
+
+
+def tokenizer_batches(seed: int, batch: int, photo_share: float, gain: float, workers: int = 0):
+    """An endless iterator of tokenizer batches, rendered in ``workers`` processes (0: inline).
+    With no workers the stream is the one ``tokenizer_batch`` draws from ``default_rng(seed)``."""
+    ds = _TokenizerBatches(seed, batch, photo_share, gain)
+    if workers <= 0:
+        rng, photos = np.random.default_rng(seed), Photos()
+        return iter(lambda: tokenizer_batch(rng, batch, photos, photo_share, gain), None)
+    return iter(torch.utils.data.DataLoader(ds, batch_size=None, num_workers=workers, pin_memory=True,
+                                            prefetch_factor=4, persistent_workers=True))
+
+
 def object_weight(x: torch.Tensor, n_shapes: int, gain: float = 8.0) -> torch.Tensor:
     """Per-pixel loss weight: 1 on the background, 1 + gain on objects and their edges.
 
     A Shapes World picture is mostly background; with a plain mean loss the colour and outline of a
     small object barely move it, and the tokenizer learns to paint brownish blobs. The corner pixel is
     always background (objects keep a 0.02 W margin). Photos (the last rows) weigh 1 everywhere."""
-    w = torch.ones(x.shape[0], 1, x.shape[2], x.shape[3])
+    w = torch.ones(x.shape[0], 1, x.shape[2], x.shape[3], device=x.device)
     if n_shapes:
         xs = x[:n_shapes]
         obj = ((xs - xs[:, :, :1, :1]).abs().amax(1, keepdim=True) > 0.08).float()
@@ -100,6 +124,10 @@ def tokenizer_config(a):
     saved = Path(a.out) / "config.json"
     if saved.is_file():
         return ModelConfig.from_json(json.loads(saved.read_text()))
+    if getattr(a, "init", None) and not a.arch:   # continue with the design of the weights
+        w = torch.load(a.init, map_location="cpu", weights_only=False)
+        if "config" in w:
+            return ModelConfig.from_json(w["config"])
     cfg = preset(a.preset)
     if a.arch:
         cfg = with_tokenizer(cfg, **json.loads(a.arch))
@@ -122,11 +150,12 @@ def train_tokenizer(a) -> None:
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     (out / "config.json").write_text(json.dumps(cfg.to_json()))
     torch.manual_seed(a.seed)
-    vae = HybridTokenizer(cfg.tokenizer)
+    dev = torch.device(a.device)
+    vae = HybridTokenizer(cfg.tokenizer).to(dev)
     opt = torch.optim.AdamW(vae.parameters(), lr=a.lr, betas=(0.5, 0.9), weight_decay=0.0)
     step, cpu_before, ck = 0, 0.0, out / "ckpt.pt"
     if ck.exists():
-        s = torch.load(ck, weights_only=False)
+        s = torch.load(ck, weights_only=False, map_location=dev)
         vae.load_state_dict(s["model"]); opt.load_state_dict(s["opt"]); step = s["step"]
         cpu_before = s.get("cpu_s", 0.0)
         print(f"resumed at step {step}")
@@ -135,6 +164,7 @@ def train_tokenizer(a) -> None:
         vae.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in w["tokenizer"].items()})
         print(f"initialised from {a.init}")
     rng = np.random.default_rng(a.seed + step)
+    batches = tokenizer_batches(a.seed + step, a.batch, a.photo_share, a.gain, a.workers)
     photos = Photos()
     pn = cfg.tokenizer.v_patch_nums
     t_end = time.time() + a.minutes * 60
@@ -145,19 +175,22 @@ def train_tokenizer(a) -> None:
     if step == 0 and not a.init:
         with torch.no_grad():   # data-driven codebook init: codes start where the latents are
             imgs, _ = shapes_batch(rng, 32)
-            _revive_codes(vae, vae.encode(to_tensor(imgs)), fraction=1.0)
+            _revive_codes(vae, vae.encode(to_tensor(imgs).to(dev)), fraction=1.0)
     start_step = step
+    amp = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=a.amp)
 
     def save():
         torch.save({"model": vae.state_dict(), "opt": opt.state_dict(), "step": step, "cpu_s": cpu()}, ck)
 
     while step < a.steps and time.time() < t_end and (not a.cpu_minutes or cpu() < a.cpu_minutes * 60):
-        x, wt = tokenizer_batch(rng, a.batch, photos, a.photo_share, a.gain)
-        f = vae.encode(x)
+        x, wt = (t.to(dev, non_blocking=True) for t in next(batches))
+        with amp:
+            f = vae.encode(x).float()
         f_hat_st, vq, _ = quantize_ste(vae, f, pn)
         # one decoder for both latents, alternating (HART: hybrid tokenizer training)
         z = f_hat_st if step % 2 == 0 else f
-        rec = vae.decoder(vae.post_quant_conv(z))
+        with amp:
+            rec = vae.decoder(vae.post_quant_conv(z)).float()
         loss = recon_loss(rec, x, wt) + vq
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -179,7 +212,8 @@ def train_tokenizer(a) -> None:
         if time.time() - last_save > 300:
             save(); last_save = time.time()
     save()
-    torch.save({"config": cfg.to_json(), "tokenizer": vae.state_dict(), "step": step}, out / "tokenizer.pt")
+    torch.save({"config": cfg.to_json(), "tokenizer": {k: v.cpu() for k, v in vae.state_dict().items()}, "step": step},
+               out / "tokenizer.pt")
     if a.eval_n:
         log(out, {"stage": "tokenizer-eval", "step": step, "cpu_s": cpu(), "images": step * a.batch,
                   "ceiling": _ceiling(vae, cfg, a.eval_n), "final": True})
@@ -247,13 +281,14 @@ def _revive_codes(vae: HybridTokenizer, f: torch.Tensor, fraction: float = 0.25)
         if p != h:
             f_rest = f_rest - F.interpolate(z, size=(h, w), mode="bicubic")
     z = torch.cat(pool)
-    hits = torch.zeros(E.shape[0], dtype=torch.bool)
+    dev = E.device
+    hits = torch.zeros(E.shape[0], dtype=torch.bool, device=dev)
     hits[q.nearest(z)] = True
     dead = (~hits).nonzero().flatten()
-    dead = dead[torch.randperm(len(dead))]
+    dead = dead[torch.randperm(len(dead), device=dev)]
     n = min(int(len(dead) * fraction), z.shape[0])
     if n > 0:
-        E[dead[:n]] = z[torch.randint(0, z.shape[0], (n,))] + 0.01 * z.std() * torch.randn(n, C)
+        E[dead[:n]] = z[torch.randint(0, z.shape[0], (n,), device=dev)] + 0.01 * z.std() * torch.randn(n, C, device=dev)
 
 
 # ---------------------------------------------------------------- stage 2: the generator
@@ -448,6 +483,8 @@ def main(argv=None) -> int:
     t.add_argument("--init", type=Path, help="start from shipped weights (weights/hart-tiny.pt)")
     t.add_argument("--arch", help='tokenizer overrides as JSON, e.g. {"stem": 4, "ch": 64, "ch_mult": [1, 2, 2]}')
     t.add_argument("--photo-share", type=float, default=0.125); t.add_argument("--gain", type=float, default=8.0)
+    t.add_argument("--device", default="cpu", help="cpu or cuda"); t.add_argument("--amp", action="store_true", help="bf16 autocast")
+    t.add_argument("--workers", type=int, default=0, help="processes that render batches (0: in the training loop)")
     t.add_argument("--cpu-minutes", type=float, default=0, help="stop after this much CPU time (equal-budget ablations)")
     t.add_argument("--eval-minutes", type=float, default=0, help="tokenizer ceiling every M minutes (0: only at the end)")
     t.add_argument("--eval-n", type=int, default=0, help="held-out scenes per ceiling evaluation (0: none)")

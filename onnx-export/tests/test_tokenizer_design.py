@@ -114,3 +114,19 @@ def test_tokenizer_training_with_an_architecture_resumes_with_it_and_logs_the_ce
     assert saved["step"] == 3 and saved["config"]["tokenizer"]["stem"] == 4
     evals = [json.loads(l) for l in (out / "log.jsonl").read_text().splitlines() if "tokenizer-eval" in l]
     assert evals and 0.0 <= evals[0]["ceiling"]["discrete"]["all"] <= 1.0 and evals[0]["cpu_s"] > 0
+
+
+def test_learning_curves_table_and_plot_from_run_logs(tmp_path):
+    from hart_export.curves import main as curves_main, read_evals
+    run = tmp_path / "runA"; run.mkdir()
+    rec = {"stage": "tokenizer-eval", "step": 50, "cpu_s": 120.0, "images": 800,
+           "ceiling": {k: {"all": 0.25, "shape": 0.5, "colour": 0.5, "pattern": 0.25, "count": 0.75, "psnr_shapes": 21.0}
+                       for k in ("discrete", "hybrid")}}
+    (run / "log.jsonl").write_text(json.dumps({"stage": "tokenizer", "step": 50}) + "\n" + json.dumps(rec) + "\n")
+    assert len(read_evals(run / "log.jsonl")) == 1
+    assert curves_main([str(run), "--out", str(tmp_path / "c.png"), "--table", str(tmp_path / "t.md")]) == 0
+    assert (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
+    assert "| runA | 50 | 2.0 | 800 | 0.250 |" in (tmp_path / "t.md").read_text()
+    (run / "log.jsonl").write_text("{broken\n")
+    with pytest.raises(ValueError, match="log.jsonl:1: not a JSON line"):
+        read_evals(run / "log.jsonl")
