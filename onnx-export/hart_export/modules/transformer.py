@@ -73,8 +73,12 @@ class LlamaAttention(nn.Module):
         k = k * cos + rotate_half(k) * sin
         k_all = torch.cat((pastk_N2HLd, k), dim=2)
         v_all = torch.cat((pastv_N2HLd, v), dim=2)
+        if bias_LL is not None and not torch.onnx.is_in_onnx_export():
+            # training only (block-causal mask): the fused kernel, same result without the [L, L] scores
+            o = F.scaled_dot_product_attention(q, k_all, v_all, attn_mask=bias_LL.to(q.dtype), scale=self.scale)
+            return self.proj(o.transpose(1, 2).reshape(N2, l, C)), k_all, v_all
         s = (q * self.scale) @ k_all.transpose(-1, -2)
-        if bias_LL is not None:                                    # training only: block-causal mask
+        if bias_LL is not None:
             s = s + bias_LL
         w = torch.softmax(s, dim=-1)
         o = (w @ v_all).transpose(1, 2).reshape(N2, l, C)        # heads concatenated, head-major
