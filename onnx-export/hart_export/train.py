@@ -104,10 +104,10 @@ def object_weight(x: torch.Tensor, n_shapes: int, gain: float = 8.0) -> torch.Te
     return w
 
 
-def recon_loss(rec: torch.Tensor, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+def recon_loss(rec: torch.Tensor, x: torch.Tensor, w: torch.Tensor, grad_weight: float = 0.5) -> torch.Tensor:
     """Weighted L1 + MSE, plus an image-gradient term that keeps stripes and dots sharp."""
     d = rec - x
-    return (w * d.abs()).mean() + (w * d.square()).mean() + 0.5 * grad_loss(rec, x)
+    return (w * d.abs()).mean() + (w * d.square()).mean() + grad_weight * grad_loss(rec, x)
 
 
 def grad_loss(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -115,6 +115,18 @@ def grad_loss(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     dx = lambda x: x[..., :, 1:] - x[..., :, :-1]
     dy = lambda x: x[..., 1:, :] - x[..., :-1, :]
     return (dx(a) - dx(b)).abs().mean() + (dy(a) - dy(b)).abs().mean()
+
+
+def _stop_on_sigterm() -> list:
+    """A list that becomes non-empty on SIGTERM, so a training loop can stop after its step and
+    save its checkpoint (``kill PID`` loses nothing; rerun the same command to resume)."""
+    import signal
+    flag: list = []
+    try:
+        signal.signal(signal.SIGTERM, lambda *_: flag.append(True))
+    except ValueError:   # not the main thread: no handler, the loop runs to its limits
+        pass
+    return flag
 
 
 def tokenizer_config(a):
@@ -182,7 +194,8 @@ def train_tokenizer(a) -> None:
     def save():
         torch.save({"model": vae.state_dict(), "opt": opt.state_dict(), "step": step, "cpu_s": cpu()}, ck)
 
-    while step < a.steps and time.time() < t_end and (not a.cpu_minutes or cpu() < a.cpu_minutes * 60):
+    stop = _stop_on_sigterm()
+    while step < a.steps and time.time() < t_end and (not a.cpu_minutes or cpu() < a.cpu_minutes * 60) and not stop:
         x, wt = (t.to(dev, non_blocking=True) for t in next(batches))
         with amp:
             f = vae.encode(x).float()
@@ -191,7 +204,7 @@ def train_tokenizer(a) -> None:
         z = f_hat_st if step % 2 == 0 else f
         with amp:
             rec = vae.decoder(vae.post_quant_conv(z)).float()
-        loss = recon_loss(rec, x, wt) + vq
+        loss = recon_loss(rec, x, wt, a.grad_weight) + vq
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
@@ -483,6 +496,7 @@ def main(argv=None) -> int:
     t.add_argument("--init", type=Path, help="start from shipped weights (weights/hart-tiny.pt)")
     t.add_argument("--arch", help='tokenizer overrides as JSON, e.g. {"stem": 4, "ch": 64, "ch_mult": [1, 2, 2]}')
     t.add_argument("--photo-share", type=float, default=0.125); t.add_argument("--gain", type=float, default=8.0)
+    t.add_argument("--grad-weight", type=float, default=0.5, help="weight of the image-gradient loss (stripes, dots, edges)")
     t.add_argument("--device", default="cpu", help="cpu or cuda"); t.add_argument("--amp", action="store_true", help="bf16 autocast")
     t.add_argument("--workers", type=int, default=0, help="processes that render batches (0: in the training loop)")
     t.add_argument("--cpu-minutes", type=float, default=0, help="stop after this much CPU time (equal-budget ablations)")

@@ -130,3 +130,17 @@ def test_learning_curves_table_and_plot_from_run_logs(tmp_path):
     (run / "log.jsonl").write_text("{broken\n")
     with pytest.raises(ValueError, match="log.jsonl:1: not a JSON line"):
         read_evals(run / "log.jsonl")
+
+
+def test_sigterm_asks_the_training_loop_to_stop_and_save():
+    import os
+    import signal
+    from hart_export.train import _stop_on_sigterm
+    before = signal.getsignal(signal.SIGTERM)
+    try:
+        flag = _stop_on_sigterm()
+        assert not flag
+        os.kill(os.getpid(), signal.SIGTERM)
+        assert flag
+    finally:
+        signal.signal(signal.SIGTERM, before)
