@@ -219,10 +219,14 @@ def preset(name: str) -> ModelConfig:
     if name == "hart-tiny":
         # 8 GroupNorm groups: with 32 groups on 32 channels every norm is an instance norm, which strips
         # each channel's mean (the colours) right before the decoder's output convolution
-        tk = TokenizerConfig(vocab_size=1024, z_channels=16, ch=32, ch_mult=(1, 1, 2, 2, 2), num_res_blocks=1,
-                             v_patch_nums=(1, 2, 3, 4, 5, 6, 8), norm_groups=8)
+        # The tokenizer design chosen by the ablations in docs/tokenizer-ablation.md: a 4x space-to-depth
+        # stem, two levels at 32 and 16 px, a 16 x 16 latent (scales up to 16). The shipped bundle's
+        # checkpoint still holds the earlier design (full-resolution stem, 8 x 8 latent) in its config.
+        pn = (1, 2, 3, 4, 5, 6, 8, 10, 13, 16)
+        tk = TokenizerConfig(vocab_size=1024, z_channels=16, ch=64, ch_mult=(1, 2), num_res_blocks=1,
+                             v_patch_nums=pn, norm_groups=8, stem=4)
         tr = TransformerConfig(context_token=24, context_dim=128, embed_dim=192, depth=4, num_heads=6,
-                               patch_nums=(1, 2, 3, 4, 5, 6, 8), diff_width=128, diff_depth=3,
+                               patch_nums=pn, diff_width=128, diff_depth=3,
                                latent_channels=16, vocab_size=1024)
         return ModelConfig("hart-tiny", tr, tk, TextConfig(vocab_size=256, width=128, depth=2, num_heads=4, max_tokens=24)).validate()
     if name == "release":

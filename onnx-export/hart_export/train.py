@@ -110,6 +110,20 @@ def recon_loss(rec: torch.Tensor, x: torch.Tensor, w: torch.Tensor, grad_weight:
     return (w * d.abs()).mean() + (w * d.square()).mean() + grad_weight * grad_loss(rec, x)
 
 
+def local_contrast(x: torch.Tensor) -> torch.Tensor:
+    """How much each neighbourhood varies: the mean absolute deviation from a 3x3 mean, averaged
+    over 5x5. Stripes and dots give a high value whatever their phase, a flat fill a low one."""
+    dev = (x - F.avg_pool2d(x, 3, 1, 1, count_include_pad=False)).abs()
+    return F.avg_pool2d(dev, 5, 1, 2, count_include_pad=False)
+
+
+def texture_loss(rec: torch.Tensor, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    """L1 between local contrast maps (weighted like the pixels): asks for stripes and dots of the
+    right strength even where their phase cannot be known (the discrete tokens), which a pixel loss
+    alone answers with the blurred mean colour."""
+    return (w * (local_contrast(rec) - local_contrast(x)).abs()).mean()
+
+
 def grad_loss(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """L1 between image gradients: keeps stripes and dots sharp (no perceptual network is available)."""
     dx = lambda x: x[..., :, 1:] - x[..., :, :-1]
@@ -205,6 +219,8 @@ def train_tokenizer(a) -> None:
         with amp:
             rec = vae.decoder(vae.post_quant_conv(z)).float()
         loss = recon_loss(rec, x, wt, a.grad_weight) + vq
+        if a.texture_weight:
+            loss = loss + a.texture_weight * texture_loss(rec, x, wt)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
@@ -497,6 +513,7 @@ def main(argv=None) -> int:
     t.add_argument("--arch", help='tokenizer overrides as JSON, e.g. {"stem": 4, "ch": 64, "ch_mult": [1, 2, 2]}')
     t.add_argument("--photo-share", type=float, default=0.125); t.add_argument("--gain", type=float, default=8.0)
     t.add_argument("--grad-weight", type=float, default=0.5, help="weight of the image-gradient loss (stripes, dots, edges)")
+    t.add_argument("--texture-weight", type=float, default=0.0, help="weight of the local-contrast loss (patterns whatever their phase)")
     t.add_argument("--device", default="cpu", help="cpu or cuda"); t.add_argument("--amp", action="store_true", help="bf16 autocast")
     t.add_argument("--workers", type=int, default=0, help="processes that render batches (0: in the training loop)")
     t.add_argument("--cpu-minutes", type=float, default=0, help="stop after this much CPU time (equal-budget ablations)")
