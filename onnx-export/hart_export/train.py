@@ -173,6 +173,9 @@ def _ceiling(vae, cfg, n: int) -> dict:
 
 def train_tokenizer(a) -> None:
     cfg = tokenizer_config(a)
+    if cfg.resolution != 128:
+        raise SystemExit(f"this tokenizer design decodes {cfg.resolution} px (last scale {cfg.tokenizer.v_patch_nums[-1]} x "
+                         f"downsampling {cfg.tokenizer.downsample}); Shapes World is drawn at 128 px: change v_patch_nums or the levels")
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     (out / "config.json").write_text(json.dumps(cfg.to_json()))
     torch.manual_seed(a.seed)

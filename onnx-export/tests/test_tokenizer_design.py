@@ -15,7 +15,7 @@ from hart_export.tokenizer_eval import scene_checks, tokenizer_ceiling, torch_re
 
 
 def test_a_stem_runs_the_conv_stack_at_a_lower_resolution_and_decodes_back_to_full_size():
-    cfg = with_tokenizer(preset("hart-tiny"), stem=4, ch=32, ch_mult=[1, 2, 2])
+    cfg = with_tokenizer(preset("hart-tiny"), stem=4, ch=32, ch_mult=[1, 2, 2], v_patch_nums=[1, 2, 3, 4, 5, 6, 8])
     assert cfg.tokenizer.downsample == 16 and cfg.resolution == 128
     vae = HybridTokenizer(cfg.tokenizer)
     f = vae.encode(torch.zeros(2, 3, 128, 128))
@@ -45,7 +45,7 @@ def test_the_transformer_follows_the_tokenizer_scales_vocabulary_and_latent_widt
 
 def test_a_stem_tokenizer_exports_and_matches_pytorch(tmp_path):
     import onnxruntime as ort
-    cfg = with_tokenizer(preset("hart-tiny"), stem=4, ch=32, ch_mult=[1, 2, 2])
+    cfg = with_tokenizer(preset("hart-tiny"), stem=4, ch=32, ch_mult=[1, 2, 2], v_patch_nums=[1, 2, 3, 4, 5, 6, 8])
     vae = HybridTokenizer(cfg.tokenizer).eval()
 
     class Dec(torch.nn.Module):
@@ -99,7 +99,7 @@ def test_the_ceiling_is_one_for_a_lossless_tokenizer_and_zero_for_a_blank_one():
 
 
 def test_the_ceiling_runs_on_a_pytorch_tokenizer():
-    cfg = with_tokenizer(preset("hart-tiny"), stem=4, ch=32, ch_mult=[1, 2, 2])
+    cfg = with_tokenizer(preset("hart-tiny"), stem=4, ch=32, ch_mult=[1, 2, 2], v_patch_nums=[1, 2, 3, 4, 5, 6, 8])
     rep = tokenizer_ceiling(torch_reconstruct(HybridTokenizer(cfg.tokenizer).eval(), cfg.tokenizer.v_patch_nums), n=4)
     assert set(rep["discrete"]) >= {"all", "shape", "colour", "pattern", "psnr_shapes"}
 
@@ -107,7 +107,7 @@ def test_the_ceiling_runs_on_a_pytorch_tokenizer():
 def test_tokenizer_training_with_an_architecture_resumes_with_it_and_logs_the_ceiling(tmp_path):
     from hart_export.train import main as train_main
     out = tmp_path / "tok"
-    arch = json.dumps({"stem": 4, "ch": 32, "ch_mult": [1, 2, 2]})
+    arch = json.dumps({"stem": 4, "ch": 32, "ch_mult": [1, 2, 2], "v_patch_nums": [1, 2, 3, 4, 5, 6, 8]})
     assert train_main(["tokenizer", "--out", str(out), "--arch", arch, "--steps", "2", "--batch", "4", "--eval-n", "3"]) == 0
     assert train_main(["tokenizer", "--out", str(out), "--steps", "3", "--batch", "4"]) == 0   # arch kept
     saved = torch.load(out / "tokenizer.pt", weights_only=False)
@@ -144,3 +144,9 @@ def test_sigterm_asks_the_training_loop_to_stop_and_save():
         assert flag
     finally:
         signal.signal(signal.SIGTERM, before)
+
+
+def test_a_design_that_does_not_give_128_px_is_refused_before_training(tmp_path):
+    from hart_export.train import main as train_main
+    with pytest.raises(SystemExit, match="256 px"):
+        train_main(["tokenizer", "--out", str(tmp_path / "t"), "--arch", json.dumps({"ch_mult": [1, 2, 2]}), "--steps", "1"])
