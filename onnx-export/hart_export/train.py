@@ -504,6 +504,32 @@ def train_all(a) -> None:
     log(out, {"stage": "all", "bundle": str(bundle), "elapsed_s": round(time.time() - t0, 1)})
 
 
+def compact(a) -> None:
+    """The training checkpoint's tokenizer as compact fp16 weights to commit (the next session, maybe
+    on an empty machine, resumes from them with ``--init``), with the curve that made them. Checks
+    that fp16 loses nothing measurable: the ceiling of the fp16-rounded weights against fp32."""
+    from .config import ModelConfig
+    run = Path(a.run)
+    cfg = ModelConfig.from_json(json.loads((run / "config.json").read_text()))
+    s = torch.load(run / "ckpt.pt", map_location="cpu", weights_only=False)
+    vae = HybridTokenizer(cfg.tokenizer)
+    vae.load_state_dict(s["model"])
+    report = {"step": s["step"], "cpu_s": round(s.get("cpu_s", 0.0), 1)}
+    if a.check:
+        report["fp32"] = _ceiling(vae, cfg, a.check)
+    half = {k: (v.half() if v.is_floating_point() else v) for k, v in vae.state_dict().items()}
+    if a.check:
+        vae.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in half.items()})
+        report["fp16"] = _ceiling(vae, cfg, a.check)
+    out = Path(a.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({"config": cfg.to_json(), "tokenizer": half, "step": s["step"], "cpu_s": report["cpu_s"]}, out)
+    log_src = run / "log.jsonl"
+    if log_src.is_file():
+        out.with_suffix(".log.jsonl").write_text(log_src.read_text())
+    print(json.dumps(report))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m hart_export.train")
     sub = ap.add_subparsers(dest="stage", required=True)
@@ -541,9 +567,15 @@ def main(argv=None) -> int:
     al.add_argument("--generator-minutes", type=float, default=75); al.add_argument("--generator-steps", type=int, default=10 ** 9)
     al.add_argument("--images", type=int, default=12000); al.add_argument("--batch", type=int, default=48)
     al.add_argument("--seed", type=int, default=0); al.add_argument("--threads", type=int, default=2)
+    c = sub.add_parser("compact", help="a run's tokenizer as fp16 weights to commit, with its log and an fp16 check")
+    c.add_argument("--run", type=Path, required=True); c.add_argument("--out", type=Path, required=True)
+    c.add_argument("--check", type=int, default=200, help="held-out scenes for the fp32/fp16 ceiling check (0: none)")
+    c.add_argument("--threads", type=int, default=2)
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
-    if a.stage == "all":
+    if a.stage == "compact":
+        compact(a)
+    elif a.stage == "all":
         train_all(a)
     elif a.stage == "tokenizer":
         train_tokenizer(a)

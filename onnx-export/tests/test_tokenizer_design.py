@@ -114,6 +114,15 @@ def test_tokenizer_training_with_an_architecture_resumes_with_it_and_logs_the_ce
     assert saved["step"] == 3 and saved["config"]["tokenizer"]["stem"] == 4
     evals = [json.loads(l) for l in (out / "log.jsonl").read_text().splitlines() if "tokenizer-eval" in l]
     assert evals and 0.0 <= evals[0]["ceiling"]["discrete"]["all"] <= 1.0 and evals[0]["cpu_s"] > 0
+    # compact fp16 weights with the curve, and a fresh run that continues from them with their design
+    w = tmp_path / "w" / "tok.pt"
+    assert train_main(["compact", "--run", str(out), "--out", str(w), "--check", "2"]) == 0
+    saved = torch.load(w, weights_only=False)
+    assert saved["tokenizer"]["encoder.conv_in.weight"].dtype == torch.float16 and saved["step"] == 3
+    assert w.with_suffix(".log.jsonl").read_text() == (out / "log.jsonl").read_text()
+    again = tmp_path / "again"
+    assert train_main(["tokenizer", "--out", str(again), "--init", str(w), "--steps", "1", "--batch", "4"]) == 0
+    assert list(torch.load(again / "tokenizer.pt", weights_only=False)["config"]["tokenizer"]["ch_mult"]) == [1, 2, 2]
 
 
 def test_learning_curves_table_and_plot_from_run_logs(tmp_path):
