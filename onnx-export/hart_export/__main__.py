@@ -35,6 +35,11 @@ def main(argv=None) -> int:
     si.add_argument("--size", default="full", help="full (the real shapes, about 12 GB) or small (tests)")
     si.add_argument("--seed", type=int, default=0)
 
+    rs = sub.add_parser("resolution", help="a bundle's graphs at other scales (e.g. a 512 px run of a 1024 px model)")
+    rs.add_argument("--bundle", required=True, type=Path); rs.add_argument("--out", required=True, type=Path)
+    rs.add_argument("--patch-nums", required=True, help="comma list, e.g. 1,2,3,4,5,7,9,12,16,21,27,32")
+    rs.add_argument("--overwrite", action="store_true")
+
     s = sub.add_parser("sample", help="the reference sampler on a bundle or checkpoint")
     src = s.add_mutually_exclusive_group(required=True)
     src.add_argument("--bundle", type=Path); src.add_argument("--checkpoint", type=Path)
@@ -69,6 +74,11 @@ def main(argv=None) -> int:
         if a.cmd == "standin":
             from .standin import cmd_standin
             return cmd_standin(a)
+        if a.cmd == "resolution":
+            from .bundle import write_resolution_bundle
+            write_resolution_bundle(a.bundle, tuple(int(x) for x in a.patch_nums.split(",")), a.out, a.overwrite)
+            print(f"wrote {a.out}")
+            return 0
         if a.cmd == "sample":
             from .commands import cmd_sample
             return cmd_sample(a)

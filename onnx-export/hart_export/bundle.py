@@ -78,10 +78,13 @@ class Bundle:
         return sha256_file(self.path / "manifest.json")
 
 
+PREVIEW_SIDE = 256          # the fit is per 16x16 block, so a convolutional tokenizer fits the same at any size
+
+
 def fit_preview(vae, latents_NCPP: torch.Tensor) -> np.ndarray:
     """Least squares [Cv+1, 3] from a latent vector to the mean colour of the 16x16 pixel block it decodes to."""
     with torch.inference_mode():
-        img = vae.decode(latents_NCPP)                                  # [N, 3, 16P, 16P] in [0, 1]
+        img = torch.cat([vae.decode(z) for z in latents_NCPP.split(2)])  # [N, 3, 16P, 16P] in [0, 1], 2 at a time
     P = latents_NCPP.shape[-1]
     pix = torch.nn.functional.adaptive_avg_pool2d(img, P)               # [N, 3, P, P]
     X = latents_NCPP.permute(0, 2, 3, 1).reshape(-1, latents_NCPP.shape[1]).double().numpy()
@@ -92,13 +95,14 @@ def fit_preview(vae, latents_NCPP: torch.Tensor) -> np.ndarray:
 
 
 def preview_latents(vae, cfg: ModelConfig, n: int = 8, seed: int = 0) -> torch.Tensor:
-    """Latents of smooth random colour fields (encoder output), for fitting the preview matrix."""
+    """Latents of smooth random colour fields (encoder output), for fitting the preview matrix; at most
+    PREVIEW_SIDE pixels a side (a 1024 px tokenizer's activations for 8 images would take ~20 GB)."""
     g = torch.Generator().manual_seed(seed)
-    R = cfg.resolution
+    R = min(cfg.resolution, PREVIEW_SIDE)
     low = torch.rand(n, 3, 4, 4, generator=g) * 2 - 1
     img = torch.nn.functional.interpolate(low, size=(R, R), mode="bicubic", align_corners=False).clamp(-1, 1)
     with torch.inference_mode():
-        return vae.encode(img)
+        return torch.cat([vae.encode(x) for x in img.split(2)])
 
 
 def write_bundle(out: Path, cfg: ModelConfig, tr, vae, text, *, name: str, description: str, card: str,
@@ -240,3 +244,68 @@ def write_fp16_bundle(src: Path, out: Path, overwrite: bool = False, external_ov
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def write_resolution_bundle(src: Path, patch_nums: tuple[int, ...], out: Path, overwrite: bool = False) -> Path:
+    """The bundle ``src`` at another resolution: the same graphs (hard links where the file system allows,
+    else copies; they do not depend on the scales), a schedule for ``patch_nums`` and a manifest whose
+    model, sampling defaults and config say so. The transformer was trained at its own scales, so other
+    scales make other (for real weights: worse) images; it makes smaller, faster test runs."""
+    import dataclasses
+    b = Bundle.open(src, verify_hashes=False)
+    cfg = b.config
+    t = cfg.transformer
+    pn = tuple(int(p) for p in patch_nums)
+    if len(pn) > len(t.patch_nums):
+        raise BundleError(f"{len(pn)} scales, but the model's level embedding has {len(t.patch_nums)}")
+    cfg = ModelConfig(cfg.name, dataclasses.replace(t, patch_nums=pn), dataclasses.replace(cfg.tokenizer, v_patch_nums=pn),
+                      cfg.text).validate()
+    out = Path(out)
+    _check_target(out, overwrite)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        fhat = b.manifest["graphs"]["fhat_step"]["file"]
+        P_old, P = t.patch_nums[-1], pn[-1]
+        for name in b.manifest["files"]:
+            if name in (b.manifest.get("schedule", "schedule.json"), fhat):
+                continue
+            try:
+                os.link(b.path / name, tmp / name)
+            except OSError:
+                shutil.copyfile(b.path / name, tmp / name)
+        _fhat_at(b.path / fhat, tmp / fhat, P_old, P)
+        sch = Schedule.build(pn, t.head_dim, cfg.tokenizer.share_quant_resi)
+        (tmp / "schedule.json").write_text(json.dumps(sch.to_json()))
+        m = json.loads(json.dumps(b.manifest))
+        m["graphs"]["fhat_step"] = {k: ([i.to_json() for i in graph_specs(cfg)["fhat_step"][0 if k == "inputs" else 1]]
+                                        if k in ("inputs", "outputs") else v) for k, v in m["graphs"]["fhat_step"].items()}
+        m["name"] = f"{m['name']}-{cfg.resolution}px"
+        m["model"].update(resolution=cfg.resolution, patch_nums=list(pn))
+        m["sampling_defaults"]["top_k"] = official_top_k(len(pn), t.vocab_size)
+        m["config"] = cfg.to_json()
+        m["schedule"] = "schedule.json"
+        m["files"] = {p.name: (sha256_file(p) if p.name in ("schedule.json", fhat) else b.manifest["files"][p.name])
+                      for p in sorted(tmp.iterdir()) if p.name != "manifest.json"}
+        (tmp / "manifest.json").write_text(json.dumps(m, indent=1))
+        _replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def _fhat_at(src: Path, dst: Path, P_old: int, P: int) -> None:
+    """fhat_step declares the latent side P; its ops (MatMul, a 3x3 Conv) take any side, so the graph
+    for another P is the same graph with P written into its input and output shapes."""
+    import onnx
+    m = onnx.load(str(src))
+    axes = {"f_hat": (2, 3), "f_hat_out": (2, 3), "added": (2, 3), "up": (0,)}
+    for v in list(m.graph.input) + list(m.graph.output):
+        for i in axes.get(v.name, ()):
+            d = v.type.tensor_type.shape.dim[i]
+            if d.dim_value != P_old:
+                raise BundleError(f"{src.name}: {v.name} axis {i} is {d.dim_value}, expected the latent side {P_old}")
+            d.dim_value = P
+    del m.graph.value_info[:]
+    onnx.save(m, str(dst))
