@@ -1,4 +1,4 @@
-"""python -m hart_export <subcommand>: official, random, sample, validate, eval, train."""
+"""python -m hart_export <subcommand>: official, standin, random, sample, validate, eval, train."""
 from __future__ import annotations
 
 import argparse
@@ -28,6 +28,17 @@ def main(argv=None) -> int:
     o.add_argument("--system-prompt", type=Path, help="file with the system prompt, or the official checkout root")
     o.add_argument("--out", required=True, type=Path); o.add_argument("--overwrite", action="store_true")
     o.add_argument("--no-ema", action="store_true")
+    o.add_argument("--fp16-out", type=Path, help="also write an fp16 copy of the bundle here (for the CUDA provider)")
+
+    si = sub.add_parser("standin", help="the official download's folders with seeded random weights (no download)")
+    si.add_argument("--out", required=True, type=Path, help="folder to write hart-0.7b-1024px/ and Qwen2-1.5B-Instruct/ into")
+    si.add_argument("--size", default="full", help="full (the real shapes, about 12 GB) or small (tests)")
+    si.add_argument("--seed", type=int, default=0)
+
+    rs = sub.add_parser("resolution", help="a bundle's graphs at other scales (e.g. a 512 px run of a 1024 px model)")
+    rs.add_argument("--bundle", required=True, type=Path); rs.add_argument("--out", required=True, type=Path)
+    rs.add_argument("--patch-nums", required=True, help="comma list, e.g. 1,2,3,4,5,7,9,12,16,21,27,32")
+    rs.add_argument("--overwrite", action="store_true")
 
     s = sub.add_parser("sample", help="the reference sampler on a bundle or checkpoint")
     src = s.add_mutually_exclusive_group(required=True)
@@ -42,7 +53,12 @@ def main(argv=None) -> int:
     s.add_argument("--out", type=Path, help="PNG path (image b>0 gets a _b suffix)"); s.add_argument("--trace", type=Path)
 
     v = sub.add_parser("validate", help="ONNX Runtime vs PyTorch on shapes other than the export shapes")
-    v.add_argument("--bundle", required=True, type=Path); v.add_argument("--checkpoint", required=True, type=Path)
+    v.add_argument("--bundle", required=True, type=Path)
+    vs = v.add_mutually_exclusive_group(required=True)
+    vs.add_argument("--checkpoint", type=Path, help="the project's checkpoint (.pt) the bundle came from")
+    vs.add_argument("--llm", type=Path, help="or the official hart-0.7b-1024px/llm folder (with --text-model)")
+    v.add_argument("--tokenizer", type=Path); v.add_argument("--text-model", type=Path)
+    v.add_argument("--no-ema", action="store_true")
 
     e = sub.add_parser("eval", help="Shapes World scoring of a folder of PNGs")
     e.add_argument("rest", nargs=argparse.REMAINDER)
@@ -55,6 +71,14 @@ def main(argv=None) -> int:
         if a.cmd == "official":
             from .official import cmd_official
             return cmd_official(a)
+        if a.cmd == "standin":
+            from .standin import cmd_standin
+            return cmd_standin(a)
+        if a.cmd == "resolution":
+            from .bundle import write_resolution_bundle
+            write_resolution_bundle(a.bundle, tuple(int(x) for x in a.patch_nums.split(",")), a.out, a.overwrite)
+            print(f"wrote {a.out}")
+            return 0
         if a.cmd == "sample":
             from .commands import cmd_sample
             return cmd_sample(a)

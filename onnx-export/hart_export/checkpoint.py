@@ -16,8 +16,10 @@ class CheckpointError(ValueError):
 IGNORED_PREFIXES = ("disc.", "vae.decoder2.", "vae.post_quant_conv2.")
 
 
-def load_strict(module: nn.Module, state: Mapping[str, torch.Tensor], what: str, prefix: str = "") -> None:
-    """Load ``state`` (keys with ``prefix``) into ``module``; every key and shape must match."""
+def load_strict(module: nn.Module, state: Mapping[str, torch.Tensor], what: str, prefix: str = "",
+                assign: bool = False) -> None:
+    """Load ``state`` (keys with ``prefix``) into ``module``; every key and shape must match. With
+    ``assign`` the module takes the tensors themselves (no copy; a module built on the meta device)."""
     want = module.state_dict()
     got = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix) and not k.startswith(IGNORED_PREFIXES)}
     missing = sorted(set(want) - set(got))
@@ -33,7 +35,7 @@ def load_strict(module: nn.Module, state: Mapping[str, torch.Tensor], what: str,
         if shapes:
             parts.append(f"{len(shapes)} shape mismatch(es): {'; '.join(shapes[:10])}")
         raise CheckpointError(f"{what}: " + " | ".join(parts))
-    module.load_state_dict({k: got[k] for k in want}, strict=True)
+    module.load_state_dict({k: got[k] for k in want}, strict=True, assign=assign)
 
 
 def read_npz(path: Path) -> dict[str, torch.Tensor]:

@@ -37,8 +37,12 @@ def load_qwen2(folder: Path):
     """Our Qwen2Model (modules/qwen2.py) with the folder's weights, and the text settings of its
     tokenizer: (model, tokenizer.json path, pad id, padding side)."""
     from .modules.qwen2 import load_qwen2_folder
+    return (load_qwen2_folder(Path(folder)),) + qwen2_text_settings(folder)
+
+
+def qwen2_text_settings(folder: Path):
+    """(tokenizer.json path, pad id, padding side) of a Qwen2 folder, without loading its weights."""
     folder = Path(folder)
-    model = load_qwen2_folder(folder)
     tj = folder / "tokenizer.json"
     if not tj.is_file():
         raise CheckpointError(f"{folder}: no tokenizer.json (the fast tokenizer file of the text model)")
@@ -50,7 +54,7 @@ def load_qwen2(folder: Path):
     pad = Tokenizer.from_file(str(tj)).token_to_id(pad_tok)
     if pad is None:
         raise ConfigError(f"{folder}: pad token {pad_tok!r} is not in tokenizer.json")
-    return model, tj, int(pad), tc.get("padding_side", "right")
+    return tj, int(pad), tc.get("padding_side", "right")
 
 
 def read_system_prompt(path: Path) -> str:
@@ -74,42 +78,69 @@ def read_system_prompt(path: Path) -> str:
     return text
 
 
+class OfficialModels:
+    """The configuration of the official folders, and loaders for their three models (each loaded only
+    when asked, so an export holds one model's weights at a time)."""
+
+    def __init__(self, llm: Path, tokenizer: Path, text_model: Path, prefer_ema: bool = True):
+        from .modules.qwen2 import qwen2_config
+        self.llm, self.tokenizer, self.text_model, self.prefer_ema = Path(llm), Path(tokenizer), Path(text_model), prefer_ema
+        for f in (self.llm / "config.json", self.tokenizer / "config.json"):
+            if not f.is_file():
+                raise CheckpointError(f"{f}: missing (is this the hart-0.7b-1024px/{f.parent.name} folder?)")
+        tk_cfg = tokenizer_from_official(json.loads((self.tokenizer / "config.json").read_text()))
+        tr_cfg = transformer_from_official(json.loads((self.llm / "config.json").read_text()), tk_cfg)
+        qc = qwen2_config(self.text_model)
+        self.tokenizer_json, self.pad, side = qwen2_text_settings(self.text_model)
+        if side != "right":
+            raise ConfigError(f"{text_model}: padding_side={side!r}; only right padding is supported")
+        if qc.hidden_size != tr_cfg.context_dim:
+            raise ConfigError(f"text model hidden_size {qc.hidden_size} != llm/config.json context_dim {tr_cfg.context_dim}")
+        text_cfg = TextConfig(kind="qwen2", vocab_size=qc.vocab_size, width=qc.hidden_size, max_tokens=tr_cfg.context_token,
+                              max_positions=qc.max_position_embeddings)
+        self.cfg = ModelConfig("hart-0.7b-1024px", tr_cfg, tk_cfg, text_cfg).validate()
+        self.source = None
+
+    def text(self) -> Qwen2Text:
+        from .modules.qwen2 import load_qwen2_folder
+        return Qwen2Text(load_qwen2_folder(self.text_model), self.cfg.transformer.context_token).eval()
+
+    def transformer_and_tokenizer(self):
+        tr = HARTTransformer(self.cfg.transformer)
+        sd, self.source = read_hf_folder(self.llm, self.prefer_ema)
+        load_strict(tr, sd, f"{self.llm / self.source}")
+        del sd
+        vae = HybridTokenizer(self.cfg.tokenizer)
+        tsd, tsrc = read_hf_folder(self.tokenizer, prefer_ema=False)
+        load_strict(vae, tsd, f"{self.tokenizer / tsrc}", prefix="vae.")
+        return tr.eval(), vae.eval()
+
+
 def build_official(llm: Path, tokenizer: Path, text_model: Path, prefer_ema: bool = True):
-    llm, tokenizer = Path(llm), Path(tokenizer)
-    for f in (llm / "config.json", tokenizer / "config.json"):
-        if not f.is_file():
-            raise CheckpointError(f"{f}: missing (is this the hart-0.7b-1024px/{f.parent.name} folder?)")
-    tk_cfg = tokenizer_from_official(json.loads((tokenizer / "config.json").read_text()))
-    tr_cfg = transformer_from_official(json.loads((llm / "config.json").read_text()), tk_cfg)
-    qwen, tj, pad, side = load_qwen2(text_model)
-    if side != "right":
-        raise ConfigError(f"{text_model}: padding_side={side!r}; only right padding is supported")
-    hidden = qwen.config.hidden_size
-    if hidden != tr_cfg.context_dim:
-        raise ConfigError(f"text model hidden_size {hidden} != llm/config.json context_dim {tr_cfg.context_dim}")
-    text_cfg = TextConfig(kind="qwen2", vocab_size=qwen.config.vocab_size, width=hidden, max_tokens=tr_cfg.context_token,
-                          max_positions=qwen.config.max_position_embeddings)
-    cfg = ModelConfig("hart-0.7b-1024px", tr_cfg, tk_cfg, text_cfg).validate()
-    tr = HARTTransformer(tr_cfg)
-    sd, src = read_hf_folder(llm, prefer_ema)
-    load_strict(tr, sd, f"{llm / src}")
-    vae = HybridTokenizer(tk_cfg)
-    tsd, tsrc = read_hf_folder(tokenizer, prefer_ema=False)
-    load_strict(vae, tsd, f"{tokenizer / tsrc}", prefix="vae.")
-    return cfg, tr.eval(), vae.eval(), Qwen2Text(qwen, tr_cfg.context_token).eval(), (tj, pad), src
+    o = OfficialModels(llm, tokenizer, text_model, prefer_ema)
+    tr, vae = o.transformer_and_tokenizer()
+    return o.cfg, tr, vae, o.text(), (o.tokenizer_json, o.pad), o.source
 
 
 def cmd_official(a) -> int:
+    import time
+    from .bundle import write_fp16_bundle
+    t0 = time.time()
     tokenizer = a.tokenizer or (Path(a.llm).parent / "tokenizer")
-    cfg, tr, vae, text, (tj, pad), src = build_official(a.llm, tokenizer, a.text_model, prefer_ema=not a.no_ema)
+    o = OfficialModels(a.llm, tokenizer, a.text_model, prefer_ema=not a.no_ema)
     sp = read_system_prompt(a.system_prompt) if a.system_prompt else None
     if sp is None:
         print("warning: no --system-prompt given; the bundle encodes prompts without HART's system prompt")
-    if True:
-        K = len(cfg.transformer.patch_nums)
-        write_bundle(a.out, cfg, tr, vae, text, name="hart-0.7b-1024px", description="HART 0.7B 1024px (official weights)",
-                     card=f"# HART 0.7B 1024px\n\nExported from the official checkpoints ({src}) by hart_export.\n",
-                     tokenizer_json=tj, pad_token_id=int(pad), system_prompt=sp, overwrite=a.overwrite,
-                     sampling={"cfg": 4.5, "top_k": official_top_k(K, cfg.transformer.vocab_size), "more_smooth": True})
-    print(f"wrote {a.out}")
+    K = len(o.cfg.transformer.patch_nums)
+    ema = "ema_model.bin" if (o.llm / "ema_model.bin").exists() and o.prefer_ema else "the HF weights"
+    write_bundle(a.out, o.cfg, None, None, o.text, name="hart-0.7b-1024px", description="HART 0.7B 1024px (official weights)",
+                 card=f"# HART 0.7B 1024px\n\nExported from the official checkpoints ({ema}) by hart_export.\n",
+                 tokenizer_json=o.tokenizer_json, pad_token_id=int(o.pad), system_prompt=sp, overwrite=a.overwrite,
+                 sampling={"cfg": 4.5, "top_k": official_top_k(K, o.cfg.transformer.vocab_size), "more_smooth": True},
+                 load_models=o.transformer_and_tokenizer)
+    print(f"wrote {a.out} (fp32) in {time.time() - t0:.0f}s")
+    if a.fp16_out:
+        t1 = time.time()
+        write_fp16_bundle(a.out, a.fp16_out, overwrite=a.overwrite)
+        print(f"wrote {a.fp16_out} (fp16) in {time.time() - t1:.0f}s")
     return 0

@@ -121,20 +121,36 @@ class Qwen2Model(nn.Module):
         return self.norm(x)
 
 
-def load_qwen2_folder(folder: Path):
-    """Qwen2Model from a Hugging Face folder (config.json + safetensors/bin, 'model.' prefix allowed)."""
-    from ..checkpoint import CheckpointError, load_strict, read_hf_folder
+def qwen2_config(folder: Path) -> Qwen2Config:
+    """The Qwen2Config of a Hugging Face folder's config.json (a Qwen2-VL config's text part)."""
+    from ..checkpoint import CheckpointError
     from ..config import ConfigError
-    folder = Path(folder)
-    cf = folder / "config.json"
+    cf = Path(folder) / "config.json"
     if not cf.is_file():
         raise CheckpointError(f"{folder}: no config.json (not a Qwen2 text model folder)")
     d = json.loads(cf.read_text())
     if d.get("model_type") not in ("qwen2", "qwen2_vl"):
         raise ConfigError(f"{cf}: model_type={d.get('model_type')!r} is not supported (expected 'qwen2')")
-    d = d.get("text_config", d)
-    m = Qwen2Model(Qwen2Config.from_json(d))
+    return Qwen2Config.from_json(d.get("text_config", d))
+
+
+def load_qwen2_folder(folder: Path):
+    """Qwen2Model from a Hugging Face folder (config.json + safetensors/bin, 'model.' prefix allowed), in
+    fp32. Built without weights and given the file's tensors one by one (bf16 → fp32), so loading the
+    1.5B model peaks near its fp32 size instead of three times it."""
+    from ..checkpoint import load_strict, read_hf_folder
+    folder = Path(folder)
+    c = qwen2_config(folder)
+    with torch.device("meta"):
+        m = Qwen2Model(c)
     sd, src = read_hf_folder(folder, prefer_ema=False)
-    sd = {k[len("model."):] if k.startswith("model.") else k: v for k, v in sd.items() if not k.startswith("lm_head.")}
-    load_strict(m, {k: v.float() for k, v in sd.items()}, f"{folder / src}")
+    for k in list(sd):
+        v = sd.pop(k)
+        if not k.startswith("lm_head."):
+            sd[k[len("model."):] if k.startswith("model.") else k] = v.float()
+        del v
+    load_strict(m, sd, f"{folder / src}", assign=True)
+    del sd
+    d = c.hidden_size // c.num_attention_heads
+    m.inv_freq = 1.0 / (c.rope_theta ** (torch.arange(0, d, 2, dtype=torch.int64).float() / d))
     return m.eval()

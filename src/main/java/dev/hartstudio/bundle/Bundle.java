@@ -92,6 +92,7 @@ public final class Bundle {
 
         Map<String, Path> listed = locateFiles(manifest, paths);
         Map<String, byte[]> contents = verifyHashes(manifest, listed);
+        checkExternalData(manifest, root, listed);
 
         Schedule schedule = Schedule.read(manifest.schedule(), contents.get(manifest.schedule()), manifest);
         ModelConfig model = manifest.model();
@@ -227,6 +228,43 @@ public final class Bundle {
             }
         }
         return contents;
+    }
+
+    /**
+     * Checks every external-data file the graphs refer to: a plain file name inside the bundle folder,
+     * present, listed (so hashed) in {@code files}, and long enough for each tensor it holds. ONNX
+     * Runtime follows these names itself, so they are checked against the graph, not the manifest.
+     */
+    private static void checkExternalData(BundleManifest manifest, Path root, Map<String, Path> listed)
+            throws BundleException {
+        for (GraphSpec spec : manifest.graphs().values()) {
+            String graph = spec.file();
+            for (OnnxExternalData.Ref ref : OnnxExternalData.read(listed.get(graph), graph)) {
+                String where = graph + " keeps tensor \"" + ref.tensor() + "\" in \"" + ref.location() + "\"";
+                if (BundlePaths.leaves(ref.location()) || !BundlePaths.isPlainName(ref.location())) {
+                    throw new BundleException(where + ", which leaves the bundle folder (external data must be a plain "
+                            + "file name beside the graph).");
+                }
+                Path data = root.resolve(ref.location());
+                if (!Files.isRegularFile(data)) {
+                    throw new BundleException(where + ", which is missing from the bundle folder.");
+                }
+                if (!listed.containsKey(ref.location())) {
+                    throw new BundleException(where + ", but manifest.json files has no sha256 for that file.");
+                }
+                long size;
+                try {
+                    size = Files.size(listed.get(ref.location()));
+                } catch (IOException e) {
+                    throw new BundleException(ref.location() + " could not be read: " + e.getMessage() + ".", e);
+                }
+                long end = ref.length() < 0 ? size : ref.offset() + ref.length();
+                if (ref.offset() > size || end > size) {
+                    throw new BundleException(where + " at bytes " + ref.offset() + " to " + end + ", past the end of that "
+                            + size + "-byte file.");
+                }
+            }
+        }
     }
 
     /** Every file the manifest names by a field other than {@code files}, as field path → file name. */

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param preview file name of the latent-to-RGB matrix {@code [Cv + 1, 3]} float32
  * @param files file name to lower-case hex sha256 of every bundle file except manifest.json
  * @param graphs the graphs the bundle provides, by role (every required role is present)
+ * @param fp32Bundle for an fp16 bundle, the folder name of the fp32 bundle it was made from, or null
  */
 public record BundleManifest(
         String format,
@@ -33,7 +34,8 @@ public record BundleManifest(
         String codebook,
         String preview,
         Map<String, String> files,
-        Map<GraphRole, GraphSpec> graphs) {
+        Map<GraphRole, GraphSpec> graphs,
+        String fp32Bundle) {
 
     /** The only value of {@code format} this app reads. */
     public static final String FORMAT = "hart-bundle";

@@ -64,7 +64,14 @@ final class BundlePaths {
         return real;
     }
 
-    private static boolean leaves(String name) {
+    /** A name without folders, drive letters or NUL, and not "." (the rules of {@link #resolve}). */
+    static boolean isPlainName(String name) {
+        return !name.isEmpty() && name.indexOf('\0') < 0 && name.indexOf('/') < 0 && name.indexOf('\\') < 0
+                && !name.equals(".") && name.indexOf(':') < 0;
+    }
+
+    /** Whether {@code name} is absolute or climbs out with "..". */
+    static boolean leaves(String name) {
         if (name.startsWith("/") || name.startsWith("\\") || name.matches("^[A-Za-z]:.*")) {
             return true;
         }

@@ -56,7 +56,8 @@ final class ManifestReader {
                 fileName(root, "codebook", "codebook.npy"),
                 fileName(root, "preview", "preview.npy"),
                 files(json.object(root, "", "files")),
-                graphs(json.object(root, "", "graphs"), model.depth()));
+                graphs(json.object(root, "", "graphs"), model.depth()),
+                json.optionalString(root, "", "fp32_bundle"));
         checkConsistency(manifest);
         return manifest;
     }

@@ -25,8 +25,15 @@ public final class BundleGraphs implements AutoCloseable {
         this.openOrder = openOrder;
     }
 
-    /** Opens every graph {@code bundle} provides (every required role, and the optional ones present). */
+    /**
+     * Opens every graph {@code bundle} provides (every required role, and the optional ones present).
+     *
+     * @throws EngineException also for an fp16 bundle on the CPU provider (see {@link #fp16OnCpu})
+     */
     public static BundleGraphs open(Bundle bundle, ProviderChoice provider) throws EngineException {
+        if ("fp16".equals(bundle.manifest().precision()) && !provider.usesCuda()) {
+            throw new EngineException(fp16OnCpu(bundle, provider));
+        }
         Map<GraphRole, OrtGraph> graphs = new EnumMap<>(GraphRole.class);
         List<OrtGraph> opened = new ArrayList<>();
         try {
@@ -42,6 +49,18 @@ public final class BundleGraphs implements AutoCloseable {
             throw e;
         }
         return new BundleGraphs(graphs, opened);
+    }
+
+    /**
+     * Why an fp16 bundle is refused on the CPU: its half-precision products run there through slow
+     * conversions and give other tokens than the fp32 bundle the reference checks, so the engine asks
+     * for the fp32 bundle, which the exporter writes beside it.
+     */
+    static String fp16OnCpu(Bundle bundle, ProviderChoice provider) {
+        String fp32 = bundle.manifest().fp32Bundle();
+        String which = fp32 == null ? "the fp32 bundle of the same model" : "the fp32 bundle \"" + fp32 + "\"";
+        return bundle.manifest().name() + " is an fp16 bundle, which runs only on the CUDA provider, and this machine "
+                + "runs on the CPU (" + provider.reason() + "), so open " + which + " instead.";
     }
 
     public boolean has(GraphRole role) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.hartstudio.testing.SyntheticBundle;
+import dev.hartstudio.testing.TinyOnnx;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -325,6 +326,52 @@ class BundleTest {
         step.add("inputs", SyntheticBundle.tensors(GraphRole.stepInputsPerBlock(depth)));
         step.add("outputs", SyntheticBundle.tensors(GraphRole.stepOutputsPerBlock(depth)));
         synthetic.write();
+    }
+
+    @Test
+    void graphWithExternalDataOpensWhenItsDataFileIsListed() throws Exception {
+        Files.write(synthetic.dir().resolve("step.onnx.data"), new byte[64]);
+        TinyOnnx.appendExternalInitializer(synthetic.dir().resolve("step.onnx"), "w", "step.onnx.data", 32, 32);
+        synthetic.rehash().write();
+        assertEquals(synthetic.dir().toRealPath().resolve("step.onnx"), Bundle.open(synthetic.dir()).graphFile(GraphRole.STEP));
+    }
+
+    @Test
+    void externalDataPathThatLeavesTheBundleIsRefused() throws Exception {
+        Files.write(temp.resolve("outside.data"), new byte[64]);
+        TinyOnnx.appendExternalInitializer(synthetic.dir().resolve("step.onnx"), "w", "../outside.data", 0, 64);
+        synthetic.rehash().write();
+        assertEquals("step.onnx keeps tensor \"w\" in \"../outside.data\", which leaves the bundle folder (external data "
+                + "must be a plain file name beside the graph).", failure());
+    }
+
+    @Test
+    void missingExternalDataFileIsRefused() throws Exception {
+        TinyOnnx.appendExternalInitializer(synthetic.dir().resolve("vae_decoder.onnx"), "conv.w", "vae_decoder.onnx.data", 0, 64);
+        synthetic.rehash().write();
+        assertEquals("vae_decoder.onnx keeps tensor \"conv.w\" in \"vae_decoder.onnx.data\", which is missing from the "
+                + "bundle folder.", failure());
+    }
+
+    @Test
+    void externalDataFileWithoutAHashIsRefused() throws Exception {
+        synthetic.rehash();
+        Files.write(synthetic.dir().resolve("step.onnx.data"), new byte[64]);
+        TinyOnnx.appendExternalInitializer(synthetic.dir().resolve("step.onnx"), "w", "step.onnx.data", 0, 64);
+        synthetic.manifest().getAsJsonObject("files").addProperty("step.onnx",
+                SyntheticBundle.sha256(Files.readAllBytes(synthetic.dir().resolve("step.onnx"))));
+        synthetic.write();
+        assertEquals("step.onnx keeps tensor \"w\" in \"step.onnx.data\", but manifest.json files has no sha256 for that "
+                + "file.", failure());
+    }
+
+    @Test
+    void externalDataBeyondTheEndOfItsFileIsRefused() throws Exception {
+        Files.write(synthetic.dir().resolve("step.onnx.data"), new byte[64]);
+        TinyOnnx.appendExternalInitializer(synthetic.dir().resolve("step.onnx"), "w", "step.onnx.data", 48, 32);
+        synthetic.rehash().write();
+        assertEquals("step.onnx keeps tensor \"w\" in \"step.onnx.data\" at bytes 48 to 80, past the end of that 64-byte "
+                + "file.", failure());
     }
 
     private String failure() {

@@ -53,6 +53,17 @@ class CliTest {
     }
 
     @Test
+    void inspectLoadOfAnFp16BundleOnTheCpuPrintsOneSentenceNamingTheFp32Bundle() throws Exception {
+        SyntheticBundle synthetic = SyntheticBundle.create(dir.resolve("b16")).useRealGraphs();
+        synthetic.manifest().addProperty("precision", "fp16");
+        synthetic.manifest().addProperty("fp32_bundle", "b32");
+        Path bundle = synthetic.write().dir();
+        assertEquals(Cli.FAILED, cli.run("inspect", bundle.toString(), "--load", "--device", "cpu"));
+        assertEquals("synthetic is an fp16 bundle, which runs only on the CUDA provider, and this machine runs on the CPU "
+                + "(CPU requested), so open the fp32 bundle \"b32\" instead.", err().strip());
+    }
+
+    @Test
     void inspectOfABrokenBundlePrintsTheOneSentence() throws Exception {
         Path bundle = SyntheticBundle.create(dir.resolve("b")).dir();
         Files.writeString(bundle.resolve("step.onnx"), "tampered");

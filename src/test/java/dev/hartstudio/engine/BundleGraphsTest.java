@@ -73,6 +73,26 @@ class BundleGraphsTest {
     }
 
     @Test
+    void fp16BundleOnTheCpuIsRefusedNamingTheFp32Bundle() throws Exception {
+        SyntheticBundle synthetic = SyntheticBundle.create(dir.resolve("b-fp16")).useRealGraphs();
+        synthetic.manifest().addProperty("precision", "fp16");
+        synthetic.manifest().addProperty("fp32_bundle", "hart-0.7b-1024px");
+        Bundle bundle = Bundle.open(synthetic.write().dir());
+        EngineException e = assertThrows(EngineException.class, () -> BundleGraphs.open(bundle, cpu));
+        assertEquals("synthetic is an fp16 bundle, which runs only on the CUDA provider, and this machine runs on the "
+                + "CPU (CPU requested), so open the fp32 bundle \"hart-0.7b-1024px\" instead.", e.getMessage());
+    }
+
+    @Test
+    void fp16BundleWithoutAnFp32NameStillSaysWhatToOpen() throws Exception {
+        SyntheticBundle synthetic = SyntheticBundle.create(dir.resolve("b-fp16")).useRealGraphs();
+        synthetic.manifest().addProperty("precision", "fp16");
+        Bundle bundle = Bundle.open(synthetic.write().dir());
+        EngineException e = assertThrows(EngineException.class, () -> BundleGraphs.open(bundle, cpu));
+        assertTrue(e.getMessage().endsWith("so open the fp32 bundle of the same model instead."), e.getMessage());
+    }
+
+    @Test
     void closeIsIdempotent() throws Exception {
         Bundle bundle = Bundle.open(SyntheticBundle.create(dir.resolve("b")).useRealGraphs().dir());
         BundleGraphs graphs = BundleGraphs.open(bundle, cpu);

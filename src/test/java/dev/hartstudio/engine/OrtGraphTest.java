@@ -72,6 +72,17 @@ class OrtGraphTest {
     }
 
     @Test
+    void graphWithExternalDataLoadsItsWeightsFromTheFileBesideIt() throws Exception {
+        Path file = dir.resolve("embed.onnx");
+        TinyOnnx.addExternalWeight(file, "embed.onnx.data", 4096, new float[] {10, 20, 30});
+        try (OrtGraph graph = OrtGraph.open(cpu, GraphRole.EMBED, file, declared(spec("x", 3), spec("y", 3)));
+                OnnxTensor x = OnnxTensor.createTensor(Ort.environment(), new float[] {1, 2, 3});
+                OrtSession.Result result = graph.run(Map.of("x", x), new CancelToken())) {
+            assertArrayEquals(new float[] {11, 22, 33}, (float[]) result.get("y").orElseThrow().getValue());
+        }
+    }
+
+    @Test
     void matchingGraphOpensAndRuns() throws Exception {
         try (OrtGraph graph = OrtGraph.open(cpu, GraphRole.EMBED, identityGraph(), declared(spec("x", "N", 3), spec("y", "N", 3)));
                 OnnxTensor x = OnnxTensor.createTensor(Ort.environment(), new float[][] {{1, 2, 3}, {4, 5, 6}});

@@ -53,7 +53,7 @@ public final class SyntheticBundle {
         JsonObject graphs = new JsonObject();
         for (GraphRole role : GraphRole.values()) {
             String file = role.key() + ".onnx";
-            Files.writeString(dir.resolve(file), "placeholder for " + role.key());
+            TinyOnnx.placeholder(dir.resolve(file), "placeholder for " + role.key());
             JsonObject g = new JsonObject();
             g.addProperty("file", file);
             g.add("inputs", tensors(role.inputNames()));

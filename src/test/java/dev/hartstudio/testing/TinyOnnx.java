@@ -75,7 +75,61 @@ public final class TinyOnnx {
         write(file, List.of(value("x", FLOAT, "n", "n")), List.of(value("y", FLOAT, "n", "n")), nodes);
     }
 
+    /**
+     * {@code y = x + w} for {@code x [n]} float, where the weight {@code w} is stored as ONNX external
+     * data: the graph names {@code location} (relative to its folder) at {@code offset}, and
+     * {@code w}'s little-endian bytes are written there when {@code location} is a plain file name.
+     */
+    public static void addExternalWeight(Path file, String location, long offset, float[] w) throws IOException {
+        List<Node> nodes = List.of(new Node("Add", List.of("x", "w"), List.of("y")));
+        Proto graph = graph(List.of(value("x", FLOAT, w.length)), List.of(value("y", FLOAT, w.length)), nodes);
+        graph.message(5, externalTensor("w", w.length, location, offset, 4L * w.length));
+        Files.write(file, model(graph).bytes());
+        if (!location.contains("/") && !location.contains("\\") && !location.equals("..")) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) offset + 4 * w.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            b.position((int) offset);
+            for (float v : w) {
+                b.putFloat(v);
+            }
+            Files.write(file.resolveSibling(location), b.array());
+        }
+    }
+
+    /** A model with no graph, only a producer name: a well-formed ONNX protobuf that no runtime would load. */
+    public static void placeholder(Path file, String text) throws IOException {
+        Files.write(file, new Proto().string(2, text).bytes());
+    }
+
+    /**
+     * Appends to the ONNX file {@code file} an initializer {@code name} ({@code length / 4} floats)
+     * whose data lies in {@code location} at {@code offset}: protobuf merges a repeated graph field
+     * into the graph already there, so the graph gains one external tensor and keeps the rest.
+     */
+    public static void appendExternalInitializer(Path file, String name, String location, long offset, long length)
+            throws IOException {
+        Proto graph = new Proto().message(5, externalTensor(name, length / 4, location, offset, length));
+        Files.write(file, new Proto().message(7, graph).bytes(), java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private static Proto externalTensor(String name, long count, String location, long offset, long length) {
+        // TensorProto: dims = 1, data_type = 2, name = 8, external_data = 13 (key = 1, value = 2), data_location = 14.
+        Proto t = new Proto().varint(1, count).varint(2, FLOAT).string(8, name);
+        t.message(13, new Proto().string(1, "location").string(2, location));
+        t.message(13, new Proto().string(1, "offset").string(2, Long.toString(offset)));
+        t.message(13, new Proto().string(1, "length").string(2, Long.toString(length)));
+        return t.varint(14, 1);
+    }
+
     public static void write(Path file, List<Value> inputs, List<Value> outputs, List<Node> nodes) throws IOException {
+        Files.write(file, model(graph(inputs, outputs, nodes)).bytes());
+    }
+
+    private static Proto model(Proto graph) {
+        Proto opset = new Proto().string(1, "").varint(2, 17);
+        return new Proto().varint(1, 8).string(2, "TinyOnnx").message(7, graph).message(8, opset);
+    }
+
+    private static Proto graph(List<Value> inputs, List<Value> outputs, List<Node> nodes) {
         Proto graph = new Proto();
         int i = 0;
         for (Node n : nodes) {
@@ -91,9 +145,7 @@ public final class TinyOnnx {
         graph.string(2, "tiny");
         inputs.forEach(v -> graph.message(11, valueInfo(v)));
         outputs.forEach(v -> graph.message(12, valueInfo(v)));
-        Proto opset = new Proto().string(1, "").varint(2, 17);
-        Proto model = new Proto().varint(1, 8).string(2, "TinyOnnx").message(7, graph).message(8, opset);
-        Files.write(file, model.bytes());
+        return graph;
     }
 
     private static Proto valueInfo(Value v) {
