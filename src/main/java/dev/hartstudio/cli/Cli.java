@@ -5,11 +5,13 @@ import dev.hartstudio.bundle.BundleException;
 import dev.hartstudio.bundle.BundleManifest;
 import dev.hartstudio.bundle.GraphRole;
 import dev.hartstudio.bundle.ModelConfig;
+import dev.hartstudio.engine.BuildInfo;
 import dev.hartstudio.engine.BundleGraphs;
 import dev.hartstudio.engine.EngineException;
 import dev.hartstudio.engine.ExecutionProvider;
 import dev.hartstudio.engine.ProviderChoice;
 import dev.hartstudio.engine.ProviderResolver;
+import dev.hartstudio.engine.VersionReport;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +43,7 @@ public final class Cli {
             "  bench        time every stage of the engine; a table and JSON",
             "  inspect <bundle-folder> [--load] [--device D]",
             "               validate a HART bundle; --load also loads every ONNX graph",
+            "  version      this build: version, ONNX Runtime version and flavour, provider, bundle (also --version)",
             "  providers [--device D]",
             "               show which execution provider the engine would use, and why",
             "  help         show this text; <command> --help shows a command's options",
@@ -76,6 +79,13 @@ public final class Cli {
             return args.length == 0 ? USAGE : 0;
         }
         List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+        if (List.of("version", "--version", "-V").contains(args[0])) {
+            if (!rest.isEmpty()) {
+                err.println(args[0] + " takes no arguments, got " + rest + ".");
+                return USAGE;
+            }
+            return version();
+        }
         if (List.of("inspect", "providers").contains(args[0]) && (rest.contains("--help") || rest.contains("-h"))) {
             out.println(HELP);
             return 0;
@@ -135,6 +145,24 @@ public final class Cli {
             }
         }
         out.println("OK");
+        return 0;
+    }
+
+    private int version() {
+        String provider;
+        try (ProviderChoice choice = new ProviderResolver().resolve(ExecutionProvider.AUTO)) {
+            provider = choice.describe();
+        } catch (EngineException e) {
+            provider = "none: " + e.getMessage();
+        }
+        String bundle;
+        try {
+            Bundle b = Bundle.open(CommonOptions.defaultBundle());
+            bundle = b.manifest().name() + " (" + b.folder() + ")";
+        } catch (BundleException | UsageException e) {
+            bundle = "none: " + e.getMessage();
+        }
+        out.println(new VersionReport(BuildInfo.current(), provider, bundle).text());
         return 0;
     }
 

@@ -28,6 +28,15 @@ final class CommonOptions {
         if (args.value("--bundle").isPresent()) {
             return Path.of(args.value("--bundle").get());
         }
+        return defaultBundle(args.command());
+    }
+
+    /** The default bundle, else a usage error that says what to pass. */
+    static Path defaultBundle() {
+        return defaultBundle("this command");
+    }
+
+    private static Path defaultBundle(String command) {
         if (Files.isDirectory(DEFAULT_BUNDLE)) {
             return DEFAULT_BUNDLE;
         }
@@ -35,7 +44,21 @@ final class CommonOptions {
         if (home != null && !home.isBlank() && Files.isDirectory(Path.of(home).resolve(DEFAULT_BUNDLE))) {
             return Path.of(home).resolve(DEFAULT_BUNDLE);
         }
-        throw new UsageException(args.command() + " needs --bundle DIR (no default bundle at " + DEFAULT_BUNDLE + ").");
+        // An installed app: the bundle sits beside the jar (jpackage's lib/app).
+        Path jarFolder = jarFolder();
+        if (jarFolder != null && Files.isDirectory(jarFolder.resolve(DEFAULT_BUNDLE))) {
+            return jarFolder.resolve(DEFAULT_BUNDLE);
+        }
+        throw new UsageException(command + " needs --bundle DIR (no default bundle at " + DEFAULT_BUNDLE + ").");
+    }
+
+    private static Path jarFolder() {
+        try {
+            Path jar = Path.of(CommonOptions.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(jar) ? jar.getParent() : null;
+        } catch (java.net.URISyntaxException | SecurityException | NullPointerException e) {
+            return null;
+        }
     }
 
     static ExecutionProvider provider(Args args) {

@@ -7,7 +7,7 @@ import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 /**
  * Turns the user's {@link ExecutionProvider} into a {@link ProviderChoice}. {@code auto} first
  * probes for an NVIDIA driver (instant CPU without one); an explicit {@code cuda} request always
- * tries, since the probe can miss unusual installs. When ONNX Runtime cannot add CUDA (no GPU, no
+ * tries, since the probe can miss unusual installs. The CPU build never tries: it has no CUDA provider. When ONNX Runtime cannot add CUDA (no GPU, no
  * CUDA 12 libraries, bad device index) the engine falls back to CPU and keeps ORT's message as the
  * reason.
  */
@@ -16,14 +16,27 @@ public final class ProviderResolver {
     /** The reason reported when {@code auto} finds no driver. */
     public static final String NO_DRIVER = "no NVIDIA driver found";
 
-    private final DriverProbe probe;
+    /** The reason reported when CUDA is asked of the CPU build, which has no CUDA provider. */
+    public static final String CPU_BUILD = "this is the CPU build of ONNX Runtime; CUDA needs the GPU build ("
+            + Flavour.ENV + "=gpu)";
 
+    private final DriverProbe probe;
+    private final Flavour flavour;
+
+    /** This machine's driver probe and this build's flavour. */
     public ProviderResolver() {
         this(DriverProbe.system());
     }
 
+    /** {@code probe} and this build's flavour. */
     public ProviderResolver(DriverProbe probe) {
+        this(probe, BuildInfo.current().flavour());
+    }
+
+    /** @param flavour the ONNX Runtime build in use: the CPU one never tries CUDA (it has no provider) */
+    public ProviderResolver(DriverProbe probe, Flavour flavour) {
         this.probe = probe;
+        this.flavour = flavour;
     }
 
     /**
@@ -40,8 +53,14 @@ public final class ProviderResolver {
                 if (!status.found()) {
                     return cpu(requested, NO_DRIVER);
                 }
+                if (flavour == Flavour.CPU) {
+                    return cpu(requested, Flavour.CPU.label());
+                }
                 return tryCuda(requested, 0);
             default:
+                if (flavour == Flavour.CPU) {
+                    return cpu(requested, CPU_BUILD);
+                }
                 return tryCuda(requested, requested.deviceId());
         }
     }

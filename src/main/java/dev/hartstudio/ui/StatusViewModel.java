@@ -1,5 +1,6 @@
 package dev.hartstudio.ui;
 
+import dev.hartstudio.engine.Flavour;
 import dev.hartstudio.engine.generate.Timings;
 import dev.hartstudio.ui.engine.EngineModel;
 import dev.hartstudio.ui.engine.ModelInfo;
@@ -19,11 +20,17 @@ public final class StatusViewModel {
     private final ReadOnlyStringWrapper memory = new ReadOnlyStringWrapper(this, "memory", "");
     private final StringBinding model;
     private final StringBinding provider;
+    private final StringBinding providerChip;
     private final StringBinding queueText;
     private final LongSupplier usedBytes;
     private final LongSupplier maxBytes;
 
-    public StatusViewModel(EngineModel engine, GenerationQueue queue, LongSupplier usedBytes, LongSupplier maxBytes) {
+    /**
+     * @param flavour the ONNX Runtime build running, named on the provider line
+     * @param flavourHint how to get the GPU build (appended to the provider line), or empty
+     */
+    public StatusViewModel(EngineModel engine, GenerationQueue queue, LongSupplier usedBytes, LongSupplier maxBytes,
+            Flavour flavour, String flavourHint) {
         this.usedBytes = usedBytes;
         this.maxBytes = maxBytes;
         model = Bindings.createStringBinding(() -> {
@@ -32,6 +39,13 @@ public final class StatusViewModel {
                     : m == null ? "No model" : m.name() + " · " + m.resolution() + " px";
         }, engine.modelProperty(), engine.stateProperty(), engine.statusTextProperty());
         provider = Bindings.createStringBinding(() -> {
+            ModelInfo m = engine.getModel();
+            if (m == null) {
+                return "";
+            }
+            return m.providerLabel() + " · " + flavour.label() + (flavourHint.isEmpty() ? "" : " · " + flavourHint);
+        }, engine.modelProperty());
+        providerChip = Bindings.createStringBinding(() -> {
             ModelInfo m = engine.getModel();
             return m == null ? "" : m.providerLabel();
         }, engine.modelProperty());
@@ -61,8 +75,14 @@ public final class StatusViewModel {
         return model;
     }
 
+    /** E.g. "CPU (no NVIDIA driver found) · CPU build", with how to get the GPU build when it would help. */
     public StringBinding providerBinding() {
         return provider;
+    }
+
+    /** The app bar's short form, e.g. "CPU (no NVIDIA driver found)". */
+    public StringBinding providerChipBinding() {
+        return providerChip;
     }
 
     /** E.g. "Last: 1.42 s (text 12 ms · 8 scales 910 ms · 8 steps 380 ms · decode 95 ms)". */

@@ -1,5 +1,8 @@
 package dev.hartstudio.ui;
 
+import dev.hartstudio.engine.BuildInfo;
+import dev.hartstudio.engine.DriverProbe;
+import dev.hartstudio.engine.Flavour;
 import dev.hartstudio.persistence.settings.DataFolder;
 import dev.hartstudio.persistence.settings.Settings;
 import dev.hartstudio.ui.common.AwtDesktopActions;
@@ -32,8 +35,10 @@ public final class StudioApp extends Application {
         SecureRandom random = new SecureRandom();
         BundleLocator locator = new BundleLocator(Path.of("").toAbsolutePath(), BundleLocator.applicationFolder(),
                 data.resolve("bundles"));
+        BuildInfo build = BuildInfo.current();
+        String hint = build.flavour().hint(System.getenv(Flavour.ENV), DriverProbe.system().probe().found());
         vm = new StudioViewModel(new StudioViewModel.Services(runner, HartStudioEngine::open, data, locator,
-                Clock.systemDefaultZone(), random::nextLong, new AwtDesktopActions()));
+                Clock.systemDefaultZone(), random::nextLong, new AwtDesktopActions(), build, hint));
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
             if (javafx.application.Platform.isFxApplicationThread()) {
                 vm.errors().report("Something went wrong.", e);

@@ -1,6 +1,7 @@
 package dev.hartstudio.ui;
 
 import dev.hartstudio.persistence.settings.Settings;
+import dev.hartstudio.ui.about.AboutDialog;
 import dev.hartstudio.ui.common.Fields;
 import dev.hartstudio.ui.common.Icon;
 import dev.hartstudio.ui.common.MessageBanner;
@@ -13,6 +14,7 @@ import dev.hartstudio.ui.queue.QueueView;
 import dev.hartstudio.ui.gallery.GalleryView;
 import dev.hartstudio.ui.reconstruct.ReconstructView;
 import dev.hartstudio.ui.settings.SettingsDialog;
+import dev.hartstudio.ui.welcome.WelcomeView;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -97,7 +99,7 @@ public final class StudioView extends BorderPane {
         for (Page p : Page.values()) {
             pages.putIfAbsent(p, placeholder(p));
         }
-        setTop(new VBox(appBar(), new MessageBanner(vm.errors())));
+        setTop(new VBox(appBar(), new MessageBanner(vm.errors()), new WelcomeView(vm.welcome())));
         setCenter(content);
         setBottom(statusBar());
         show(Page.CREATE);
@@ -291,7 +293,7 @@ public final class StudioView extends BorderPane {
         Label provider = new Label();
         provider.setId("providerChip");
         provider.getStyleClass().add("chip");
-        provider.textProperty().bind(vm.status().providerBinding());
+        provider.textProperty().bind(vm.status().providerChipBinding());
         provider.visibleProperty().bind(vm.engine().modelProperty().isNotNull());
         provider.setGraphic(Icon.CHIP.node());
         vm.engine().modelProperty().addListener((o, a, m) -> styleProvider(provider, m));
@@ -302,10 +304,24 @@ public final class StudioView extends BorderPane {
                 () -> (vm.settings().darkBinding().get() ? Icon.LIGHT : Icon.DARK).node(), vm.settings().darkBinding()));
         Button settings = Fields.iconButton(Icon.SETTINGS, "Settings", this::openSettings);
         settings.setId("settingsButton");
-        HBox bar = new HBox(title, Fields.spacer(), nav, Fields.spacer(), provider, theme, settings);
+        HBox bar = new HBox(title, Fields.spacer(), nav, Fields.spacer(), provider, theme, settings, helpMenu());
         bar.getStyleClass().add("app-bar");
         HBox.setHgrow(nav, Priority.NEVER);
         return bar;
+    }
+
+    private MenuButton helpMenu() {
+        MenuItem start = new MenuItem("Getting started (HART-tiny and the real model)", Icon.INFO.node());
+        start.setId("helpGettingStarted");
+        start.setOnAction(e -> vm.welcome().show());
+        MenuItem about = new MenuItem("About HART Studio", Icon.HELP.node());
+        about.setId("helpAbout");
+        about.setOnAction(e -> new AboutDialog(getScene().getWindow(), vm.about()).show());
+        MenuButton help = new MenuButton(null, Icon.HELP.node(), start, about);
+        help.setId("helpMenu");
+        help.getStyleClass().add("flat");
+        help.setTooltip(new javafx.scene.control.Tooltip("Help"));
+        return help;
     }
 
     private static void styleProvider(Label chip, ModelInfo m) {

@@ -1,9 +1,11 @@
 package dev.hartstudio.ui;
 
+import dev.hartstudio.engine.BuildInfo;
 import dev.hartstudio.engine.generate.PreviewMode;
 import dev.hartstudio.persistence.history.HistoryStore;
 import dev.hartstudio.persistence.settings.Settings;
 import dev.hartstudio.persistence.settings.SettingsStore;
+import dev.hartstudio.ui.about.AboutViewModel;
 import dev.hartstudio.ui.common.DesktopActions;
 import dev.hartstudio.ui.common.ErrorReporter;
 import dev.hartstudio.ui.common.TaskRunner;
@@ -25,6 +27,7 @@ import dev.hartstudio.ui.queue.GenerationQueue;
 import dev.hartstudio.ui.queue.QueueViewModel;
 import dev.hartstudio.ui.reconstruct.ReconstructViewModel;
 import dev.hartstudio.ui.settings.SettingsViewModel;
+import dev.hartstudio.ui.welcome.WelcomeViewModel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.LongSupplier;
@@ -35,9 +38,21 @@ import java.util.function.LongSupplier;
  */
 public final class StudioViewModel {
 
-    /** What the studio is built from; tests pass a synchronous runner and a scripted engine. */
+    /**
+     * What the studio is built from; tests pass a synchronous runner and a scripted engine.
+     *
+     * @param build this build (version, flavour) for the status bar and About
+     * @param flavourHint how to get the GPU build when it would serve this machine better, or empty
+     */
     public record Services(TaskRunner runner, EngineOpener opener, Path dataFolder, BundleLocator locator,
-                           Clock clock, LongSupplier random, DesktopActions desktop) {
+                           Clock clock, LongSupplier random, DesktopActions desktop, BuildInfo build,
+                           String flavourHint) {
+
+        /** This build, no flavour hint. */
+        public Services(TaskRunner runner, EngineOpener opener, Path dataFolder, BundleLocator locator, Clock clock,
+                LongSupplier random, DesktopActions desktop) {
+            this(runner, opener, dataFolder, locator, clock, random, desktop, BuildInfo.current(), "");
+        }
     }
 
     private final Services services;
@@ -56,6 +71,8 @@ public final class StudioViewModel {
     private final GalleryViewModel gallery;
     private final MetadataDropViewModel metadataDrop;
     private final ExportViewModel export;
+    private final WelcomeViewModel welcome;
+    private final AboutViewModel about;
     private final String settingsProblem;
 
     public StudioViewModel(Services services) {
@@ -77,7 +94,10 @@ public final class StudioViewModel {
         history = new HistoryViewModel(new HistoryStore(services.dataFolder()), runner, errors, create);
         picker = new ModelPickerViewModel(engine, services.locator(), settings, runner, errors);
         status = new StatusViewModel(engine, queue, () -> Runtime.getRuntime().totalMemory()
-                - Runtime.getRuntime().freeMemory(), () -> Runtime.getRuntime().maxMemory());
+                - Runtime.getRuntime().freeMemory(), () -> Runtime.getRuntime().maxMemory(), services.build().flavour(),
+                services.flavourHint());
+        welcome = new WelcomeViewModel(settings);
+        about = new AboutViewModel(services.build(), engine);
         saver = new ResultSaver(services.clock());
         reconstruct = new ReconstructViewModel(runner, engine, errors);
         queuePage = new QueueViewModel(queue, parameters);
@@ -142,6 +162,14 @@ public final class StudioViewModel {
 
     public StatusViewModel status() {
         return status;
+    }
+
+    public WelcomeViewModel welcome() {
+        return welcome;
+    }
+
+    public AboutViewModel about() {
+        return about;
     }
 
     public Path dataFolder() {

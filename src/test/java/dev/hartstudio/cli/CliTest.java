@@ -37,6 +37,25 @@ class CliTest {
     }
 
     @Test
+    void versionPrintsTheVersionOnnxRuntimeFlavourProviderAndBundle() {
+        dev.hartstudio.engine.BuildInfo build = dev.hartstudio.engine.BuildInfo.current();
+        assertEquals(0, cli.run("--version"), err());
+        String[] lines = out().strip().split("\\R");
+        assertEquals(4, lines.length, out());
+        assertEquals("HART Studio   " + build.version(), lines[0]);
+        assertTrue(lines[1].startsWith("ONNX Runtime  " + build.onnxRuntimeVersion() + ", " + build.flavour().label()),
+                lines[1]);
+        assertTrue(lines[2].startsWith("Provider      cpu ("), lines[2]);
+        assertTrue(lines[3].startsWith("Bundle        hart-tiny (") && lines[3].endsWith("hart-tiny)"), lines[3]);
+    }
+
+    @Test
+    void versionTakesNoArguments() {
+        assertEquals(Cli.USAGE, cli.run("version", "--bundle", "x"));
+        assertEquals("version takes no arguments, got [--bundle, x].", err().strip());
+    }
+
+    @Test
     void inspectPrintsSummaryOfAValidBundle() throws Exception {
         Path bundle = SyntheticBundle.create(dir.resolve("b")).dir();
         assertEquals(0, cli.run("inspect", bundle.toString()));

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JarLaunchIT {
 
-    static final Path JAR = Path.of("target/hart-studio.jar");
+    /** The jar of the flavour being built (the pom passes -Dhart.jar). */
+    static final Path JAR = Path.of(System.getProperty("hart.jar", "target/hart-studio.jar"));
 
     @TempDir
     Path dir;
@@ -49,7 +50,7 @@ class JarLaunchIT {
 
     /** Runs {@code generate --prompt "a red circle" --seed 7} on the test bundle in a fresh JVM; returns its stderr. */
     private String generateSeed7(List<String> jvmFlags, String provider) throws Exception {
-        assumeTrue(Files.isRegularFile(JAR), "target/hart-studio.jar is not built (mvn package)");
+        assumeTrue(Files.isRegularFile(JAR), JAR + " is not built (mvn package)");
         List<String> cmd = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss4m"));
         cmd.addAll(jvmFlags);

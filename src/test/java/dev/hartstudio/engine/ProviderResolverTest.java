@@ -49,7 +49,7 @@ class ProviderResolverTest {
     /** Takes about 4 s without a GPU: ONNX Runtime unpacks its CUDA provider before failing. */
     @Test
     void failedCudaFallsBackToCpuWithOrtReason() throws Exception {
-        try (ProviderChoice choice = new ProviderResolver(FAKE_DRIVER).resolve(ExecutionProvider.AUTO)) {
+        try (ProviderChoice choice = new ProviderResolver(FAKE_DRIVER, Flavour.GPU).resolve(ExecutionProvider.AUTO)) {
             if (choice.usesCuda()) {
                 assertEquals("CUDA device 0", choice.reason());
             } else {
@@ -66,6 +66,22 @@ class ProviderResolverTest {
                     OrtSession.Result result = graph.run(Map.of("x", x), new CancelToken())) {
                 assertEquals(2f, ((float[][]) result.get(0).getValue())[0][1]);
             }
+        }
+    }
+
+    @Test
+    void cpuBuildWithADriverRunsOnCpuAndSaysItIsTheCpuBuild() throws Exception {
+        try (ProviderChoice choice = new ProviderResolver(FAKE_DRIVER, Flavour.CPU).resolve(ExecutionProvider.AUTO)) {
+            assertEquals(ExecutionProvider.CPU, choice.actual());
+            assertEquals("CPU build", choice.reason());
+        }
+    }
+
+    @Test
+    void cpuBuildAskedForCudaSaysCudaNeedsTheGpuBuild() throws Exception {
+        try (ProviderChoice choice = new ProviderResolver(FAKE_DRIVER, Flavour.CPU).resolve(ExecutionProvider.cuda(0))) {
+            assertEquals(ExecutionProvider.CPU, choice.actual());
+            assertEquals(ProviderResolver.CPU_BUILD, choice.reason());
         }
     }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hartstudio.engine.BuildInfo;
+import dev.hartstudio.engine.Flavour;
 import dev.hartstudio.persistence.history.HistoryEntry;
 import dev.hartstudio.persistence.settings.Settings;
 import dev.hartstudio.ui.engine.BundleLocator;
@@ -48,6 +50,25 @@ class StudioViewModelTest {
         assertEquals(EngineModel.State.READY, vm.engine().getState());
         assertEquals("fake", vm.status().modelBinding().get().split(" ")[0]);
         assertTrue(vm.status().providerBinding().get().contains("no NVIDIA driver found"));
+    }
+
+    @Test
+    void theProviderLineNamesTheFlavourAndHowToGetTheGpuBuild() throws Exception {
+        Path bundle = Files.createDirectories(dir.resolve("bundle"));
+        Files.writeString(bundle.resolve("manifest.json"), "{}");
+        Files.createDirectories(dir.resolve("data"));
+        Files.writeString(dir.resolve("data/settings.json"), "{\"lastBundle\":\"" + bundle.toString().replace("\\", "\\\\")
+                + "\"}");
+        FakeEngine engine = new FakeEngine();
+        BuildInfo cpu = new BuildInfo("9.9.9", Flavour.CPU, "1.29.0");
+        String hint = Flavour.CPU.hint(null, true);
+        StudioViewModel vm = new StudioViewModel(new StudioViewModel.Services(new SyncTaskRunner(), (f, p) -> engine,
+                dir.resolve("data"), new BundleLocator(dir.resolve("none"), null, dir.resolve("i")), Clock.systemUTC(),
+                () -> 9, new FakeDesktop(), cpu, hint));
+        vm.start();
+        assertEquals("CPU (no NVIDIA driver found) · CPU build · " + hint, vm.status().providerBinding().get());
+        assertEquals("CPU (no NVIDIA driver found)", vm.status().providerChipBinding().get());
+        assertEquals("9.9.9", vm.about().report().rows().get(0).value());
     }
 
     @Test

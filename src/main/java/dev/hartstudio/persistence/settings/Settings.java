@@ -15,9 +15,10 @@ import java.util.List;
  * @param recentBundles bundle folders opened before, most recent first (at most {@value #MAX_RECENT})
  * @param windowWidth last window width, 0 = default
  * @param windowHeight last window height, 0 = default
+ * @param welcomeDismissed whether the first-run notice (what HART-tiny is, how to get the real model) was dismissed
  */
 public record Settings(String outputFolder, String previewMode, String provider, String theme, String lastBundle,
-                       List<String> recentBundles, double windowWidth, double windowHeight) {
+                       List<String> recentBundles, double windowWidth, double windowHeight, boolean welcomeDismissed) {
 
     public static final int MAX_RECENT = 8;
     public static final String LIGHT = "light";
@@ -41,27 +42,37 @@ public record Settings(String outputFolder, String previewMode, String provider,
 
     /** Defaults: ~/Pictures/HART Studio, latent previews, auto provider, light theme. */
     public static Settings defaults() {
-        return new Settings(null, null, null, null, null, null, 0, 0);
+        return new Settings(null, null, null, null, null, null, 0, 0, false);
     }
 
     public Settings withOutputFolder(String value) {
-        return new Settings(value, previewMode, provider, theme, lastBundle, recentBundles, windowWidth, windowHeight);
+        return new Settings(value, previewMode, provider, theme, lastBundle, recentBundles, windowWidth,
+                windowHeight, welcomeDismissed);
     }
 
     public Settings withPreviewMode(String value) {
-        return new Settings(outputFolder, value, provider, theme, lastBundle, recentBundles, windowWidth, windowHeight);
+        return new Settings(outputFolder, value, provider, theme, lastBundle, recentBundles, windowWidth,
+                windowHeight, welcomeDismissed);
     }
 
     public Settings withProvider(String value) {
-        return new Settings(outputFolder, previewMode, value, theme, lastBundle, recentBundles, windowWidth, windowHeight);
+        return new Settings(outputFolder, previewMode, value, theme, lastBundle, recentBundles, windowWidth,
+                windowHeight, welcomeDismissed);
     }
 
     public Settings withTheme(String value) {
-        return new Settings(outputFolder, previewMode, provider, value, lastBundle, recentBundles, windowWidth, windowHeight);
+        return new Settings(outputFolder, previewMode, provider, value, lastBundle, recentBundles, windowWidth,
+                windowHeight, welcomeDismissed);
     }
 
     public Settings withWindowSize(double width, double height) {
-        return new Settings(outputFolder, previewMode, provider, theme, lastBundle, recentBundles, width, height);
+        return new Settings(outputFolder, previewMode, provider, theme, lastBundle, recentBundles, width, height,
+                welcomeDismissed);
+    }
+
+    public Settings withWelcomeDismissed(boolean value) {
+        return new Settings(outputFolder, previewMode, provider, theme, lastBundle, recentBundles, windowWidth,
+                windowHeight, value);
     }
 
     /** Records {@code folder} as the last bundle and moves it to the front of the recent list. */
@@ -72,6 +83,7 @@ public record Settings(String outputFolder, String previewMode, String provider,
         while (recent.size() > MAX_RECENT) {
             recent.remove(recent.size() - 1);
         }
-        return new Settings(outputFolder, previewMode, provider, theme, folder, recent, windowWidth, windowHeight);
+        return new Settings(outputFolder, previewMode, provider, theme, folder, recent, windowWidth, windowHeight,
+                welcomeDismissed);
     }
 }

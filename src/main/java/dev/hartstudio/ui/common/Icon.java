@@ -54,6 +54,7 @@ public enum Icon {
     EXPORT(MaterialDesignE.EXPORT),
     ERROR(MaterialDesignA.ALERT_CIRCLE),
     INFO(MaterialDesignI.INFORMATION_OUTLINE),
+    HELP(MaterialDesignH.HELP_CIRCLE_OUTLINE),
     SEARCH(MaterialDesignM.MAGNIFY),
     REVEAL(MaterialDesignF.FOLDER_SEARCH),
     CLIPBOARD(MaterialDesignC.CLIPBOARD_OUTLINE),

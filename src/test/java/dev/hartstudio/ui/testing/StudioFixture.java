@@ -27,13 +27,20 @@ public final class StudioFixture {
 
     /**
      * Shows the studio on {@code stage} with data in {@code dataFolder}; {@code bundle} is the
-     * folder the opener is asked to open at start-up.
+     * folder the opener is asked to open at start-up. The first-run notice was dismissed before.
      */
     public static StudioFixture show(Stage stage, Path dataFolder, EngineOpener opener, Path bundle) throws Exception {
+        return show(stage, dataFolder, opener, bundle, false);
+    }
+
+    /** As {@link #show(Stage, Path, EngineOpener, Path)}; {@code firstRun}: the notice was never dismissed. */
+    public static StudioFixture show(Stage stage, Path dataFolder, EngineOpener opener, Path bundle, boolean firstRun)
+            throws Exception {
         Files.createDirectories(dataFolder);
         Files.writeString(dataFolder.resolve("settings.json"),
                 "{\"outputFolder\":\"" + dataFolder.resolve("output").toString().replace("\\", "\\\\") + "\","
-                        + "\"lastBundle\":\"" + bundle.toString().replace("\\", "\\\\") + "\"}");
+                        + "\"lastBundle\":\"" + bundle.toString().replace("\\", "\\\\") + "\","
+                        + "\"welcomeDismissed\":" + !firstRun + "}");
         Files.createDirectories(bundle);
         if (!Files.exists(bundle.resolve("manifest.json"))) {
             Files.writeString(bundle.resolve("manifest.json"), "{}");
