@@ -104,6 +104,12 @@ def object_weight(x: torch.Tensor, n_shapes: int, gain: float = 8.0) -> torch.Te
     return w
 
 
+def continuous_step(step: int, share: float) -> bool:
+    """Whether training step ``step`` decodes the continuous latent (else the discrete one), so that
+    a fraction ``share`` of the steps do, evenly spread: 0.5 alternates (discrete first)."""
+    return int((step + 1) * share) > int(step * share)
+
+
 def recon_loss(rec: torch.Tensor, x: torch.Tensor, w: torch.Tensor, grad_weight: float = 0.5) -> torch.Tensor:
     """Weighted L1 + MSE, plus an image-gradient term that keeps stripes and dots sharp."""
     d = rec - x
@@ -183,15 +189,22 @@ def train_tokenizer(a) -> None:
     vae = HybridTokenizer(cfg.tokenizer).to(dev)
     opt = torch.optim.AdamW(vae.parameters(), lr=a.lr, betas=(0.5, 0.9), weight_decay=0.0)
     step, cpu_before, ck = 0, 0.0, out / "ckpt.pt"
+    cpu_base = 0.0   # where this run's --cpu-minutes budget starts: its own CPU time, after any --init
     if ck.exists():
         s = torch.load(ck, weights_only=False, map_location=dev)
         vae.load_state_dict(s["model"]); opt.load_state_dict(s["opt"]); step = s["step"]
-        cpu_before = s.get("cpu_s", 0.0)
+        cpu_before, cpu_base = s.get("cpu_s", 0.0), s.get("cpu_base", 0.0)
         print(f"resumed at step {step}")
     elif a.init:   # continue from committed weights (a fresh machine has no runs/ checkpoints)
         w = torch.load(a.init, map_location="cpu", weights_only=True)
         vae.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in w["tokenizer"].items()})
-        print(f"initialised from {a.init}")
+        # the curve goes on where the committed weights left it: same step and CPU-time axes, same log
+        step, cpu_before = int(w.get("step", 0)), float(w.get("cpu_s", 0.0))
+        cpu_base = cpu_before
+        prior_log = Path(a.init).with_suffix(".log.jsonl")
+        if prior_log.is_file() and not (out / "log.jsonl").exists():
+            (out / "log.jsonl").write_text(prior_log.read_text())
+        print(f"initialised from {a.init} (step {step}, {cpu_before / 60:.0f} CPU-min before)")
     rng = np.random.default_rng(a.seed + step)
     batches = tokenizer_batches(a.seed + step, a.batch, a.photo_share, a.gain, a.workers)
     photos = Photos()
@@ -209,20 +222,21 @@ def train_tokenizer(a) -> None:
     amp = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=a.amp)
 
     def save():
-        torch.save({"model": vae.state_dict(), "opt": opt.state_dict(), "step": step, "cpu_s": cpu()}, ck)
+        torch.save({"model": vae.state_dict(), "opt": opt.state_dict(), "step": step, "cpu_s": cpu(), "cpu_base": cpu_base}, ck)
 
     stop = _stop_on_sigterm()
-    while step < a.steps and time.time() < t_end and (not a.cpu_minutes or cpu() < a.cpu_minutes * 60) and not stop:
+    while step < a.steps and time.time() < t_end and (not a.cpu_minutes or cpu() - cpu_base < a.cpu_minutes * 60) and not stop:
         x, wt = (t.to(dev, non_blocking=True) for t in next(batches))
         with amp:
             f = vae.encode(x).float()
-        f_hat_st, vq, _ = quantize_ste(vae, f, pn)
+        f_hat_st, vq, _ = quantize_ste(vae, f, pn, beta=a.beta)
         # one decoder for both latents, alternating (HART: hybrid tokenizer training)
-        z = f_hat_st if step % 2 == 0 else f
+        continuous = continuous_step(step, a.continuous_share)
+        z = f if continuous else f_hat_st
         with amp:
             rec = vae.decoder(vae.post_quant_conv(z)).float()
         loss = recon_loss(rec, x, wt, a.grad_weight) + vq
-        if a.texture_weight:
+        if a.texture_weight and (a.texture_on == "both" or not continuous):
             loss = loss + a.texture_weight * texture_loss(rec, x, wt)
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -543,9 +557,12 @@ def main(argv=None) -> int:
     t.add_argument("--photo-share", type=float, default=0.125); t.add_argument("--gain", type=float, default=8.0)
     t.add_argument("--grad-weight", type=float, default=0.5, help="weight of the image-gradient loss (stripes, dots, edges)")
     t.add_argument("--texture-weight", type=float, default=0.0, help="weight of the local-contrast loss (patterns whatever their phase)")
+    t.add_argument("--beta", type=float, default=0.25, help="commitment weight: how hard the encoder is pulled to the codes")
+    t.add_argument("--continuous-share", type=float, default=0.5, help="share of steps that decode the continuous latent")
+    t.add_argument("--texture-on", choices=("both", "discrete"), default="both", help="steps that get the texture loss")
     t.add_argument("--device", default="cpu", help="cpu or cuda"); t.add_argument("--amp", action="store_true", help="bf16 autocast")
     t.add_argument("--workers", type=int, default=0, help="processes that render batches (0: in the training loop)")
-    t.add_argument("--cpu-minutes", type=float, default=0, help="stop after this much CPU time (equal-budget ablations)")
+    t.add_argument("--cpu-minutes", type=float, default=0, help="stop after this much CPU time of this run, counted from --init or the start (equal-budget ablations)")
     t.add_argument("--eval-minutes", type=float, default=0, help="tokenizer ceiling every M minutes (0: only at the end)")
     t.add_argument("--eval-n", type=int, default=0, help="held-out scenes per ceiling evaluation (0: none)")
     dd = sub.add_parser("decoder", help="fine-tune the tokenizer's decoder only (runs beside the generator)")

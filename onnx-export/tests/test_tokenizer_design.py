@@ -121,8 +121,22 @@ def test_tokenizer_training_with_an_architecture_resumes_with_it_and_logs_the_ce
     assert saved["tokenizer"]["encoder.conv_in.weight"].dtype == torch.float16 and saved["step"] == 3
     assert w.with_suffix(".log.jsonl").read_text() == (out / "log.jsonl").read_text()
     again = tmp_path / "again"
-    assert train_main(["tokenizer", "--out", str(again), "--init", str(w), "--steps", "1", "--batch", "4"]) == 0
-    assert list(torch.load(again / "tokenizer.pt", weights_only=False)["config"]["tokenizer"]["ch_mult"]) == [1, 2, 2]
+    assert train_main(["tokenizer", "--out", str(again), "--init", str(w), "--steps", "4", "--batch", "4"]) == 0
+    cont = torch.load(again / "tokenizer.pt", weights_only=False)
+    assert list(cont["config"]["tokenizer"]["ch_mult"]) == [1, 2, 2]
+    assert cont["step"] == 4   # one more step: the step axis (and the CPU-time axis) go on from the weights
+    log = (again / "log.jsonl").read_text()
+    assert log.startswith(w.with_suffix(".log.jsonl").read_text())   # one curve across sessions
+
+
+def test_a_share_of_the_steps_decodes_the_continuous_latent_evenly_spread():
+    from hart_export.train import continuous_step
+    assert [continuous_step(s, 0.5) for s in range(4)] == [False, True, False, True]   # HART's alternation
+    for share in (0.25, 0.5, 2 / 3, 0.75):
+        picks = [continuous_step(s, share) for s in range(120)]
+        assert sum(picks) == round(120 * share)
+        assert max(len(r) for r in "".join("c" if p else "d" for p in picks).split("c")) <= int(1 / share) + 1
+    assert not any(continuous_step(s, 0.0) for s in range(10)) and all(continuous_step(s, 1.0) for s in range(10))
 
 
 def test_learning_curves_table_and_plot_from_run_logs(tmp_path):
