@@ -295,7 +295,7 @@ def train_decoder(a) -> None:
         with torch.no_grad():
             f = vae.encode(x)
             _, f_hat_d, _ = vae.quantize.f_to_idx_and_residual(f, pn)
-        z = f_hat_d if step % 2 == 0 else f
+        z = f if continuous_step(step, a.continuous_share) else f_hat_d
         rec = vae.decoder(vae.post_quant_conv(z))
         loss = recon_loss(rec, x, wt)
         opt.zero_grad(set_to_none=True)
@@ -570,6 +570,7 @@ def main(argv=None) -> int:
     dd.add_argument("--minutes", type=float, default=40); dd.add_argument("--steps", type=int, default=10 ** 9)
     dd.add_argument("--batch", type=int, default=8); dd.add_argument("--lr", type=float, default=5e-4)
     dd.add_argument("--seed", type=int, default=0); dd.add_argument("--threads", type=int, default=1)
+    dd.add_argument("--continuous-share", type=float, default=0.5, help="share of steps that decode the continuous latent")
     g = sub.add_parser("generator")
     g.add_argument("--preset", default="hart-tiny"); g.add_argument("--tokenizer", type=Path, required=True)
     g.add_argument("--out", type=Path, required=True); g.add_argument("--images", type=int, default=12000)

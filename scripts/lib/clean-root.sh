@@ -25,6 +25,12 @@ clean_root_make() {
     fi
     rm -rf "$dir" && mkdir -p "$dir" && cp -a "$base/." "$dir/"
     cp /etc/resolv.conf "$dir/etc/resolv.conf"
+    # This network's own certificate authorities (a TLS-inspecting egress proxy, say): part of the
+    # network, not of the machine's setup; ca-certificates picks them up when Java's trust store is made.
+    if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+        mkdir -p "$dir/usr/local/share/ca-certificates"
+        cp /usr/local/share/ca-certificates/*.crt "$dir/usr/local/share/ca-certificates/"
+    fi
     mount -t proc proc "$dir/proc"
     mount --rbind /sys "$dir/sys" && mount --make-rslave "$dir/sys"
     mount --rbind /dev "$dir/dev" && mount --make-rslave "$dir/dev"
@@ -42,8 +48,14 @@ clean_root_unmount() {
 
 # clean_root_run CMD...: runs CMD in the root as root, with a plain environment.
 clean_root_run() {
+    # The network's settings pass through (proxy, CA bundle), as they would on any machine here;
+    # nothing of this machine's tools or packages does.
+    local net=() v
+    for v in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY SSL_CERT_FILE PIP_CERT REQUESTS_CA_BUNDLE; do
+        if [[ -n "${!v:-}" ]]; then net+=("$v=${!v}"); fi
+    done
     chroot "$CLEAN_ROOT" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive TERM=dumb "$@"
+        LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive TERM=dumb ${net[@]+"${net[@]}"} "$@"
 }
 
 # clean_root_apt PACKAGE...: apt-get update (once) and install PACKAGEs without recommends.
