@@ -1,0 +1,35 @@
+package dev.hartstudio.cli;
+
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code completion}: a completion script for bash and zsh, generated from the commands' options. */
+@Command(name = "completion", description = "print a bash/zsh completion script for every command and option",
+        footer = {"", "Examples:",
+            "  source <(hart-studio completion)                    # this shell (bash, or zsh)",
+            "  hart-studio completion > ~/.local/share/bash-completion/completions/hart-studio",
+            "", "zsh loads it through bashcompinit, which the script switches on."})
+final class CompletionCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this text")
+    boolean help;
+
+    private final PrintStream out;
+
+    CompletionCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() {
+        out.print(AutoComplete.bash("hart-studio", spec.root().commandLine()));
+        return 0;
+    }
+}
