@@ -86,8 +86,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "latent (default), decode or none")
     PreviewMode preview = PreviewMode.LATENT_RGB;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this text")
-    boolean help;
+    @Mixin
+    CommonOptions.Help help = new CommonOptions.Help();
 
     /** One timed generation. */
     private record Run(Timings timings, long wallNanos) {

@@ -21,6 +21,19 @@ final class CommonOptions {
     private CommonOptions() {
     }
 
+    /** {@code -h}/{@code --help}, on every command. */
+    static final class Help {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this text")
+        boolean help;
+    }
+
+    /** {@code --device} (alias {@code --provider}) of the commands that only resolve a provider. */
+    static final class Device {
+        @Option(names = {"--device", "--provider"}, paramLabel = "D", converter = OptionValues.Provider.class,
+                description = "auto (default), cpu, cuda or cuda:N")
+        ExecutionProvider device = ExecutionProvider.AUTO;
+    }
+
     /** {@code --bundle} and {@code --provider}, the options of every command that opens a bundle. */
     static final class Engine {
 

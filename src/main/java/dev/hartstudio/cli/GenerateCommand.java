@@ -111,8 +111,8 @@ final class GenerateCommand implements Callable<Integer> {
             description = "latent, decode or none (default: none; previews cost time)")
     PreviewMode preview = PreviewMode.NONE;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this text")
-    boolean help;
+    @Mixin
+    CommonOptions.Help help = new CommonOptions.Help();
 
     static final int MAX_BATCH = 64;
 

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code info}: what a bundle is, what it needs, and where the engine would run it. */
@@ -35,8 +34,8 @@ final class InfoCommand implements Callable<Integer> {
     @Parameters(paramLabel = "BUNDLE", arity = "0..*", description = "the bundle folder (instead of --bundle)")
     List<String> positional = new ArrayList<>();
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this text")
-    boolean help;
+    @Mixin
+    CommonOptions.Help help = new CommonOptions.Help();
 
     private final PrintStream out;
     private final PrintStream err;

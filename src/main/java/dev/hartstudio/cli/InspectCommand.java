@@ -7,7 +7,6 @@ import dev.hartstudio.bundle.GraphRole;
 import dev.hartstudio.bundle.ModelConfig;
 import dev.hartstudio.engine.BundleGraphs;
 import dev.hartstudio.engine.EngineException;
-import dev.hartstudio.engine.ExecutionProvider;
 import dev.hartstudio.engine.ProviderChoice;
 import dev.hartstudio.engine.ProviderResolver;
 import java.io.PrintStream;
@@ -16,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,12 +30,11 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--load", description = "also load every graph on the provider and check it against the manifest")
     boolean load;
 
-    @Option(names = {"--device", "--provider"}, paramLabel = "D", converter = OptionValues.Provider.class,
-            description = "auto (default), cpu, cuda or cuda:N")
-    ExecutionProvider device = ExecutionProvider.AUTO;
+    @Mixin
+    CommonOptions.Device device = new CommonOptions.Device();
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this text")
-    boolean help;
+    @Mixin
+    CommonOptions.Help help = new CommonOptions.Help();
 
     private final PrintStream out;
 
@@ -61,7 +60,7 @@ final class InspectCommand implements Callable<Integer> {
         out.printf("  graphs: %s%n", m.graphs().keySet());
         out.printf("  manifest sha256 %s%n", bundle.manifestSha256());
         if (load) {
-            try (ProviderChoice choice = new ProviderResolver().resolve(device)) {
+            try (ProviderChoice choice = new ProviderResolver().resolve(device.device)) {
                 out.printf("  provider: %s%n", choice.describe());
                 try (BundleGraphs graphs = BundleGraphs.open(bundle, choice)) {
                     long loaded = List.of(GraphRole.values()).stream().filter(graphs::has).count();

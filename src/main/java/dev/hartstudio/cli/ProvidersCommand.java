@@ -1,25 +1,23 @@
 package dev.hartstudio.cli;
 
 import dev.hartstudio.engine.EngineException;
-import dev.hartstudio.engine.ExecutionProvider;
 import dev.hartstudio.engine.ProviderChoice;
 import dev.hartstudio.engine.ProviderResolver;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code providers}: which execution provider the engine would use, and why. */
 @Command(name = "providers", description = "show which execution provider the engine would use, and why",
         footer = {"", "Example:", "  hart-studio providers --device cuda"})
 final class ProvidersCommand implements Callable<Integer> {
 
-    @Option(names = {"--device", "--provider"}, paramLabel = "D", converter = OptionValues.Provider.class,
-            description = "auto (default), cpu, cuda or cuda:N")
-    ExecutionProvider device = ExecutionProvider.AUTO;
+    @Mixin
+    CommonOptions.Device device = new CommonOptions.Device();
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this text")
-    boolean help;
+    @Mixin
+    CommonOptions.Help help = new CommonOptions.Help();
 
     private final PrintStream out;
 
@@ -29,7 +27,7 @@ final class ProvidersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws EngineException {
-        try (ProviderChoice choice = new ProviderResolver().resolve(device)) {
+        try (ProviderChoice choice = new ProviderResolver().resolve(device.device)) {
             out.printf("requested %s, using %s%n", choice.requested(), choice.describe());
         }
         return 0;

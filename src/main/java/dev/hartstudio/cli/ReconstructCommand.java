@@ -61,8 +61,8 @@ final class ReconstructCommand implements Callable<Integer> {
             description = "crop (default: centre square), stretch, or pad (white bars)")
     FitMode fit = FitMode.CENTER_CROP;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this text")
-    boolean help;
+    @Mixin
+    CommonOptions.Help help = new CommonOptions.Help();
 
     private final PrintStream stdout;
     private final PrintStream err;

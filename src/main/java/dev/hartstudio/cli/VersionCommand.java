@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Unmatched;
 
 /** {@code version} (also {@code --version}, {@code -V}): this build, ONNX Runtime, the provider and the default bundle. */
@@ -24,8 +24,8 @@ final class VersionCommand implements Callable<Integer> {
     @Unmatched
     List<String> rest = new ArrayList<>();
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this text")
-    boolean help;
+    @Mixin
+    CommonOptions.Help help = new CommonOptions.Help();
 
     private final PrintStream out;
 
