@@ -38,10 +38,10 @@ import java.util.function.LongSupplier;
  * table and writes JSON for scripts (scripts/bench-side-by-side).
  */
 @Command(name = "bench", description = {"time every stage of the engine; a table and JSON", "",
-        "Times the engine: per batch size, WARMUP untimed generations, then N timed ones. Reports per stage",
-        "(text encoding, each AR scale, each diffusion step, decode, preview) the median and p90, the time",
-        "inside vs outside OrtSession.run, images/s, cold start (JVM and process start to first image), peak RSS and",
-        "native memory (Linux).", ""},
+        "Times the engine: per batch size, WARMUP untimed generations, then N timed ones. Reports per stage"
+            + " (text encoding, each AR scale, each diffusion step, decode, preview) the median and p90, the time"
+            + " inside vs outside OrtSession.run, images/s, cold start (JVM and process start to first image),"
+            + " peak RSS and native memory (Linux).", ""},
         footer = {"", "No timed assertions anywhere: run it by hand and record the numbers (BENCHMARKS.md).", "",
             "Examples:", "  hart-studio bench --n 10 --batches 1,4,8 --json b.json",
             "  hart-studio bench --n 20 --warmup 10 --warmup-seconds 8 --batches 1 --preview none --json -"})

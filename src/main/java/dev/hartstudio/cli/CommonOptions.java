@@ -42,7 +42,7 @@ final class CommonOptions {
         String bundle;
 
         @Option(names = {"--provider", "--device"}, paramLabel = "P", converter = OptionValues.Provider.class,
-                description = "auto (default: CUDA when usable, else CPU), cpu, cuda or cuda:N; --device is an alias")
+                description = "auto (default: CUDA when usable, else CPU), cpu, cuda or cuda:N")
         ExecutionProvider provider = ExecutionProvider.AUTO;
 
         /** {@code --bundle}, else the default bundle, else a usage error that says what to pass. */

@@ -23,8 +23,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code info}: what a bundle is, what it needs, and where the engine would run it. */
 @Command(name = "info", description = {"summary of a bundle: sizes, defaults, files, and where it would run", "",
-        "Validates a bundle (manifest, paths, hashes, schedule, arrays) and prints its summary: model",
-        "sizes, sampling defaults, files and their sizes, and which execution provider would run it, and why."},
+        "Validates a bundle (manifest, paths, hashes, schedule, arrays) and prints its summary: model"
+            + " sizes, sampling defaults, files and their sizes, and which execution provider would run it, and why."},
         footer = {"", "Examples:", "  hart-studio info", "  hart-studio info --bundle my-bundle --provider cuda"})
 final class InfoCommand implements Callable<Integer> {
 
