@@ -1,11 +1,9 @@
 package dev.hartstudio.cli;
 
 import java.io.PrintStream;
-import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code completion}: a completion script for bash and zsh, generated from the commands' options. */
 @Command(name = "completion", description = "print a bash/zsh completion script for every command and option",
@@ -13,18 +11,13 @@ import picocli.CommandLine.Mixin;
             "  source <(hart-studio completion)                    # this shell (bash, or zsh)",
             "  hart-studio completion > ~/.local/share/bash-completion/completions/hart-studio",
             "", "zsh loads it through bashcompinit, which the script switches on."})
-final class CompletionCommand implements Callable<Integer> {
+final class CompletionCommand extends PrintingCommand {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Mixin
-    CommonOptions.Help help = new CommonOptions.Help();
-
-    private final PrintStream out;
-
     CompletionCommand(PrintStream out) {
-        this.out = out;
+        super(out);
     }
 
     @Override

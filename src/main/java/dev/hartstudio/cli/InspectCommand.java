@@ -13,7 +13,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +21,7 @@ import picocli.CommandLine.Parameters;
 /** {@code inspect}: validates a bundle and prints its summary; with {@code --load} loads every graph. */
 @Command(name = "inspect", description = "validate a HART bundle; --load also loads every ONNX graph",
         footer = {"", "Example:", "  hart-studio inspect assets/models/hart-tiny --load --device cpu"})
-final class InspectCommand implements Callable<Integer> {
+final class InspectCommand extends PrintingCommand {
 
     @Parameters(paramLabel = "BUNDLE-FOLDER", arity = "0..*", description = "the bundle folder")
     List<String> folders = new ArrayList<>();
@@ -33,13 +32,8 @@ final class InspectCommand implements Callable<Integer> {
     @Mixin
     CommonOptions.Device device = new CommonOptions.Device();
 
-    @Mixin
-    CommonOptions.Help help = new CommonOptions.Help();
-
-    private final PrintStream out;
-
     InspectCommand(PrintStream out) {
-        this.out = out;
+        super(out);
     }
 
     @Override

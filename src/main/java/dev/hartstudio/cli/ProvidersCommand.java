@@ -4,25 +4,19 @@ import dev.hartstudio.engine.EngineException;
 import dev.hartstudio.engine.ProviderChoice;
 import dev.hartstudio.engine.ProviderResolver;
 import java.io.PrintStream;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code providers}: which execution provider the engine would use, and why. */
 @Command(name = "providers", description = "show which execution provider the engine would use, and why",
         footer = {"", "Example:", "  hart-studio providers --device cuda"})
-final class ProvidersCommand implements Callable<Integer> {
+final class ProvidersCommand extends PrintingCommand {
 
     @Mixin
     CommonOptions.Device device = new CommonOptions.Device();
 
-    @Mixin
-    CommonOptions.Help help = new CommonOptions.Help();
-
-    private final PrintStream out;
-
     ProvidersCommand(PrintStream out) {
-        this.out = out;
+        super(out);
     }
 
     @Override

@@ -11,26 +11,19 @@ import dev.hartstudio.engine.VersionReport;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Unmatched;
 
 /** {@code version} (also {@code --version}, {@code -V}): this build, ONNX Runtime, the provider and the default bundle. */
 @Command(name = "version",
         description = "this build: version, ONNX Runtime version and flavour, provider, bundle (also --version)")
-final class VersionCommand implements Callable<Integer> {
+final class VersionCommand extends PrintingCommand {
 
     @Unmatched
     List<String> rest = new ArrayList<>();
 
-    @Mixin
-    CommonOptions.Help help = new CommonOptions.Help();
-
-    private final PrintStream out;
-
     VersionCommand(PrintStream out) {
-        this.out = out;
+        super(out);
     }
 
     @Override
