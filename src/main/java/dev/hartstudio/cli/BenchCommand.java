@@ -26,7 +26,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,36 +37,57 @@ import java.util.function.LongSupplier;
  * inside and outside {@code OrtSession.run}, images per second, cold start and memory. Prints a
  * table and writes JSON for scripts (scripts/bench-side-by-side).
  */
-final class BenchCommand {
-
-    static final String HELP = String.join(System.lineSeparator(),
-            "Usage: hart-studio bench [--bundle DIR] [--n 10] [--warmup 2] [--batches 1,4,8] [--json FILE] [options]",
-            "",
-            "Times the engine: per batch size, WARMUP untimed generations, then N timed ones. Reports per stage",
-            "(text encoding, each AR scale, each diffusion step, decode, preview) the median and p90, the time",
-            "inside vs outside OrtSession.run, images/s, cold start (JVM and process start to first image), peak RSS and",
-            "native memory (Linux).",
-            "",
-            CommonOptions.BUNDLE_HELP,
-            "  --n N               timed generations per batch size, 1 .. 100000 (default 10)",
-            "  --warmup W          untimed generations before them, 0 .. 1000 (default 2)",
-            "  --warmup-seconds S  and keep warming up until S seconds have passed, 0 .. 600 (default 0): on 2 cores",
-            "                      the JIT compiles for several seconds, ~100 small images; a count alone fits no size",
-            "  --batches LIST      batch sizes, each 1 .. " + GenerateCommand.MAX_BATCH + " (default 1,4,8)",
-            "  --json FILE         also write the results as JSON (- for stdout)",
-            "  --prompt TEXT       the prompt (default \"" + BenchCommand.PROMPT + "\")",
-            "  --seed N            first seed (default 0); run r, image i uses seed N + r*B + i",
-            "  --discrete-only     time the discrete path only (no diffusion)",
-            CommonOptions.PROVIDER_HELP,
-            "  --preview MODE      latent (default), decode or none",
-            "",
-            "No timed assertions anywhere: run it by hand and record the numbers (BENCHMARKS.md).");
+@Command(name = "bench", description = {"time every stage of the engine; a table and JSON", "",
+        "Times the engine: per batch size, WARMUP untimed generations, then N timed ones. Reports per stage"
+            + " (text encoding, each AR scale, each diffusion step, decode, preview) the median and p90, the time"
+            + " inside vs outside OrtSession.run, images/s, cold start (JVM and process start to first image),"
+            + " peak RSS and native memory (Linux).", ""},
+        footer = {"", "No timed assertions anywhere: run it by hand and record the numbers (BENCHMARKS.md).", "",
+            "Examples:", "  hart-studio bench --n 10 --batches 1,4,8 --json b.json",
+            "  hart-studio bench --n 20 --warmup 10 --warmup-seconds 8 --batches 1 --preview none --json -"})
+final class BenchCommand implements Callable<Integer> {
 
     static final String PROMPT = "a red circle above a blue square";
 
-    private static final Set<String> VALUES = Set.of("--bundle", "--n", "--warmup", "--warmup-seconds", "--batches", "--json", "--prompt",
-            "--seed", "--provider|--device", "--preview");
-    private static final Set<String> SWITCHES = Set.of("--discrete-only");
+    @Mixin
+    CommonOptions.Engine common = new CommonOptions.Engine();
+
+    @Option(names = "--n", paramLabel = "N", converter = OptionValues.Runs.class,
+            description = "timed generations per batch size, 1 .. 100000 (default 10)")
+    long n = 10;
+
+    @Option(names = "--warmup", paramLabel = "W", converter = OptionValues.WarmupRuns.class,
+            description = "untimed generations before them, 0 .. 1000 (default 2)")
+    long warmup = 2;
+
+    @Option(names = "--warmup-seconds", paramLabel = "S", converter = OptionValues.WarmupSeconds.class,
+            description = "and keep warming up until S seconds have passed, 0 .. 600 (default 0): on 2 cores "
+                + "the JIT compiles for several seconds, ~100 small images; a count alone fits no size")
+    long warmupSeconds;
+
+    @Option(names = "--batches", paramLabel = "LIST", converter = OptionValues.Batches.class,
+            description = "batch sizes, each 1 .. " + GenerateCommand.MAX_BATCH + " (default 1,4,8)")
+    OptionValues.Numbers batchSizes = new OptionValues.Numbers(List.of(1, 4, 8));
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON (- for stdout)")
+    String jsonOption;
+
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "the prompt (default \"" + BenchCommand.PROMPT + "\")")
+    String prompt = PROMPT;
+
+    @Option(names = "--seed", paramLabel = "N", converter = OptionValues.BenchSeed.class,
+            description = "first seed (default 0); run r, image i uses seed N + r*B + i")
+    long seed;
+
+    @Option(names = "--discrete-only", description = "time the discrete path only (no diffusion)")
+    boolean discreteOnly;
+
+    @Option(names = "--preview", paramLabel = "MODE", converter = OptionValues.Preview.class,
+            description = "latent (default), decode or none")
+    PreviewMode preview = PreviewMode.LATENT_RGB;
+
+    @Mixin
+    CommonOptions.Help help = new CommonOptions.Help();
 
     /** One timed generation. */
     private record Run(Timings timings, long wallNanos) {
@@ -81,29 +105,25 @@ final class BenchCommand {
         this.clock = clock;
     }
 
-    int run(List<String> tokens) throws EngineException, OutputFolder.WriteException {
-        Args args = Args.parse("bench", tokens, VALUES, SWITCHES, false);
-        if (args.helpRequested()) {
-            out.println(HELP);
-            return 0;
-        }
-        int n = args.integer("--n", 1, 100_000).orElse(10L).intValue();
-        int warmup = args.integer("--warmup", 0, 1_000).orElse(2L).intValue();
-        long warmupSeconds = args.integer("--warmup-seconds", 0, 600).orElse(0L);
+    /** Parses {@code tokens} into this command and runs it; returns the exit status. */
+    int run(List<String> tokens) {
+        return Cli.execute(this, tokens, out, err);
+    }
+
+    @Override
+    public Integer call() throws EngineException, OutputFolder.WriteException {
+        int n = (int) this.n;
+        int warmup = (int) this.warmup;
         List<Integer> batches = new ArrayList<>();
-        for (long b : Args.parseIntegers("--batches", args.value("--batches").orElse("1,4,8"), 1, GenerateCommand.MAX_BATCH)) {
-            if (!batches.contains((int) b)) {
-                batches.add((int) b);
+        for (int b : batchSizes.values()) {
+            if (!batches.contains(b)) {
+                batches.add(b);
             }
         }
-        String prompt = args.value("--prompt").orElse(PROMPT);
-        long seed = args.integer("--seed", 0, GenerationRequest.MAX_SEED - 1_000_000L).orElse(0L);
-        boolean discreteOnly = args.flag("--discrete-only");
-        PreviewMode preview = CommonOptions.preview(args, PreviewMode.LATENT_RGB);
-        Path json = args.value("--json").filter(v -> !v.equals("-")).map(Path::of).orElse(null);
-        boolean jsonToStdout = args.value("--json").filter(v -> v.equals("-")).isPresent();
-        Path bundle = CommonOptions.bundle(args);
-        var provider = CommonOptions.provider(args);
+        Path json = jsonOption == null || jsonOption.equals("-") ? null : Path.of(jsonOption);
+        boolean jsonToStdout = "-".equals(jsonOption);
+        Path bundle = common.bundle("bench");
+        var provider = common.provider;
         if (json != null && json.toAbsolutePath().getParent() != null) {
             OutputFolder.open(json.toAbsolutePath().getParent());
         }

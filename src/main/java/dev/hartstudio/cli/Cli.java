@@ -1,28 +1,24 @@
 package dev.hartstudio.cli;
 
-import dev.hartstudio.bundle.Bundle;
 import dev.hartstudio.bundle.BundleException;
-import dev.hartstudio.bundle.BundleManifest;
-import dev.hartstudio.bundle.GraphRole;
-import dev.hartstudio.bundle.ModelConfig;
-import dev.hartstudio.engine.BuildInfo;
-import dev.hartstudio.engine.BundleGraphs;
 import dev.hartstudio.engine.EngineException;
-import dev.hartstudio.engine.ExecutionProvider;
-import dev.hartstudio.engine.ProviderChoice;
-import dev.hartstudio.engine.ProviderResolver;
-import dev.hartstudio.engine.VersionReport;
 import java.io.PrintStream;
-import java.nio.file.Path;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The command line: {@code generate}, {@code reconstruct}, {@code info} and {@code bench} over the
- * engine facade; {@code inspect} validates a bundle (and with {@code --load} loads every graph),
- * {@code providers} shows which execution provider the engine would use. Each command parses its
- * own options; a bad command line is one sentence on stderr and exit status {@link #USAGE}.
+ * The command line, on picocli: {@code generate}, {@code reconstruct}, {@code info} and
+ * {@code bench} over the engine facade; {@code inspect} validates a bundle (and with {@code --load}
+ * loads every graph), {@code providers} shows which execution provider the engine would use,
+ * {@code version} and {@code completion} (a bash/zsh completion script). Options are typed and
+ * range-checked by {@link OptionValues}; a bad command line is one sentence on stderr and exit
+ * status {@link #USAGE}.
  */
 public final class Cli {
 
@@ -31,28 +27,10 @@ public final class Cli {
     /** Exit status of a malformed command line. */
     public static final int USAGE = 2;
 
-    private static final String HELP = String.join(System.lineSeparator(),
-            "Usage: hart-studio [<command> [options]]",
-            "",
-            "Without a command, hart-studio opens the studio window.",
-            "",
-            "Commands:",
-            "  generate     make images from a prompt or a prompts file (resumable, shardable, with traces)",
-            "  reconstruct  encode images with a bundle's tokenizer and decode them back, with PSNR/SSIM",
-            "  info         summary of a bundle: sizes, defaults, files, and where it would run",
-            "  bench        time every stage of the engine; a table and JSON",
-            "  inspect <bundle-folder> [--load] [--device D]",
-            "               validate a HART bundle; --load also loads every ONNX graph",
-            "  version      this build: version, ONNX Runtime version and flavour, provider, bundle (also --version)",
-            "  providers [--device D]",
-            "               show which execution provider the engine would use, and why",
-            "  help         show this text; <command> --help shows a command's options",
-            "",
-            "Exit status: 0 done, 1 failed, 2 bad command line.");
+    private static final String NAME = "hart-studio";
 
     private final PrintStream out;
     private final PrintStream err;
-
     private final boolean terminal;
     private final LongSupplier clock;
 
@@ -69,136 +47,135 @@ public final class Cli {
         this.clock = System::nanoTime;
     }
 
+    /** The top-level command: no options but help and version, the subcommands below. */
+    @Command(name = NAME, customSynopsis = NAME + " [<command> [options]]",
+            description = {"", "Without a command, hart-studio opens the studio window.", ""},
+            commandListHeading = "Commands:%n",
+            footer = {"", "Examples:",
+                "  hart-studio generate --prompt \"a red circle\" --seed 7 --out outputs",
+                "  hart-studio generate --prompts prompts.jsonl --shard 0/2 --out outputs",
+                "  hart-studio bench --n 10 --batches 1,4,8 --json bench.json",
+                "  source <(hart-studio completion)     # tab completion in bash or zsh",
+                "", "Exit status: 0 done, 1 failed, 2 bad command line."})
+    static final class Root implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "show this text")
+        boolean help;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        }
+    }
+
     /** Runs one command; returns the process exit status (0 on success). */
     public int run(String... args) {
-        if (args.length == 0 || List.of("help", "-h", "--help").contains(args[0])) {
-            if (args.length > 1) {
-                return run(args[1], "--help");
-            }
-            out.println(HELP);
-            return args.length == 0 ? USAGE : 0;
-        }
-        List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
-        if (List.of("version", "--version", "-V").contains(args[0])) {
-            if (!rest.isEmpty()) {
-                err.println(args[0] + " takes no arguments, got " + rest + ".");
+        CommandLine cl = commandLine();
+        try {
+            if (args.length == 0) {
+                cl.usage(cl.getOut());
                 return USAGE;
             }
-            return version();
-        }
-        if (List.of("inspect", "providers").contains(args[0]) && (rest.contains("--help") || rest.contains("-h"))) {
-            out.println(HELP);
-            return 0;
-        }
-        try {
-            switch (args[0]) {
-                case "generate":
-                    return new GenerateCommand(out, err, terminal, clock).run(rest);
-                case "reconstruct":
-                    return new ReconstructCommand(out, err).run(rest);
-                case "info":
-                    return new InfoCommand(out, err).run(rest);
-                case "bench":
-                    return new BenchCommand(out, err, terminal, clock).run(rest);
-                case "inspect": {
-                    ExecutionProvider device = takeDevice(rest);
-                    boolean load = rest.remove("--load");
-                    return inspect(single(rest, "inspect needs one bundle folder"), load, device);
-                }
-                case "providers": {
-                    ExecutionProvider device = takeDevice(rest);
-                    noMore(rest);
-                    return providers(device);
-                }
-                default:
-                    throw new IllegalArgumentException("Unknown command \"" + args[0] + "\"; try help.");
+            List<String> all = new ArrayList<>(List.of(args));
+            if (List.of("--version", "-V").contains(all.get(0))) {
+                all.set(0, "version");   // the old spelling of the version command
             }
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
+            CommandLine sub = cl.getSubcommands().get(all.get(0));
+            if (sub != null && !all.get(0).equals("help")
+                    && (all.contains("--help") || all.contains("-h"))) {   // help wins over everything else
+                sub.usage(sub.getOut());
+                return 0;
+            }
+            return cl.execute(all.toArray(String[]::new));
+        } finally {
+            cl.getOut().flush();
+            cl.getErr().flush();
+        }
+    }
+
+    private CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Root());
+        cl.addSubcommand("generate", new GenerateCommand(out, err, terminal, clock));
+        cl.addSubcommand("reconstruct", new ReconstructCommand(out, err));
+        cl.addSubcommand("info", new InfoCommand(out, err));
+        cl.addSubcommand("bench", new BenchCommand(out, err, terminal, clock));
+        cl.addSubcommand("inspect", new InspectCommand(out));
+        cl.addSubcommand("version", new VersionCommand(out));
+        cl.addSubcommand("providers", new ProvidersCommand(out));
+        cl.addSubcommand("completion", new CompletionCommand(out));
+        cl.addSubcommand("help", new CommandLine.HelpCommand());
+        return configured(cl, out, err);
+    }
+
+    /**
+     * Parses {@code tokens} into one command object and runs it, as {@link #run} runs a subcommand
+     * (for a command made with its own clock).
+     */
+    static int execute(Object command, List<String> tokens, PrintStream out, PrintStream err) {
+        CommandLine cl = configured(new CommandLine(command), out, err);
+        try {
+            return cl.execute(tokens.toArray(String[]::new));
+        } finally {
+            cl.getOut().flush();
+            cl.getErr().flush();
+        }
+    }
+
+    /** Streams, and the exception handlers that turn problems into one sentence and an exit status. */
+    private static CommandLine configured(CommandLine cl, PrintStream out, PrintStream err) {
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setParameterExceptionHandler((e, arguments) -> {
+            err.println(sentence(e));
             return USAGE;
-        } catch (BundleException | EngineException | OutputFolder.WriteException e) {
+        });
+        cl.setExecutionExceptionHandler((e, command, parsed) -> {
             err.println(e.getMessage());
-            return FAILED;
-        }
-    }
-
-    private int inspect(String folder, boolean load, ExecutionProvider device) throws BundleException, EngineException {
-        Bundle bundle = Bundle.open(Path.of(folder));
-        BundleManifest m = bundle.manifest();
-        ModelConfig model = m.model();
-        out.printf("%s: %s%n", m.name(), m.description());
-        out.printf("  created by %s, %s, %s%n", m.createdBy(), m.precision(), m.rng());
-        out.printf("  %d px, %d scales %s, V=%d, Cv=%d, C=%d, depth %d, %d heads%n", model.resolution(),
-                model.scales(), model.patchNums(), model.codebookSize(), model.latentChannels(), model.embedDim(),
-                model.depth(), model.numHeads());
-        out.printf("  text: %s encoder, %d tokens, system prompt: %s%n", m.text().encoder(),
-                m.text().maxPromptTokens(), bundle.systemPrompt().isPresent() ? "yes" : "no");
-        out.printf("  graphs: %s%n", m.graphs().keySet());
-        out.printf("  manifest sha256 %s%n", bundle.manifestSha256());
-        if (load) {
-            try (ProviderChoice choice = new ProviderResolver().resolve(device)) {
-                out.printf("  provider: %s%n", choice.describe());
-                try (BundleGraphs graphs = BundleGraphs.open(bundle, choice)) {
-                    long loaded = List.of(GraphRole.values()).stream().filter(graphs::has).count();
-                    out.printf("  loaded %d graphs, all match the manifest%n", loaded);
-                }
+            if (e instanceof IllegalArgumentException) {
+                return USAGE;
             }
-        }
-        out.println("OK");
-        return 0;
+            if (e instanceof BundleException || e instanceof EngineException || e instanceof OutputFolder.WriteException) {
+                return FAILED;
+            }
+            throw e;
+        });
+        return cl;
     }
 
-    private int version() {
-        String provider;
-        try (ProviderChoice choice = new ProviderResolver().resolve(ExecutionProvider.AUTO)) {
-            provider = choice.describe();
-        } catch (EngineException e) {
-            provider = "none: " + e.getMessage();
+    /** One sentence for a command line picocli could not parse, naming the option and what is allowed. */
+    static String sentence(CommandLine.ParameterException e) {
+        String command = e.getCommandLine().getCommandName();
+        boolean root = e.getCommandLine().getParent() == null;
+        if (e.getCause() instanceof OptionValues.BadValue bad) {
+            return bad.sentence(name(e.getArgSpec()));
         }
-        String bundle;
-        try {
-            Bundle b = Bundle.open(CommonOptions.defaultBundle());
-            bundle = b.manifest().name() + " (" + b.folder() + ")";
-        } catch (BundleException | UsageException e) {
-            bundle = "none: " + e.getMessage();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String arg = u.getUnmatched().get(0);
+            List<String> similar = u.getSuggestions();
+            String hint = similar.isEmpty() ? "" : " (did you mean " + similar.get(0) + "?)";
+            if (root && !arg.startsWith("-")) {
+                return "Unknown command \"" + arg + "\"" + hint + "; try help.";
+            }
+            if (arg.startsWith("-")) {
+                return command + ": unknown option " + arg + hint + "; see " + command + " --help.";
+            }
+            return command + ": unexpected argument \"" + arg + "\"; see " + command + " --help.";
         }
-        out.println(new VersionReport(BuildInfo.current(), provider, bundle).text());
-        return 0;
+        if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()) {
+            return name(m.getMissing().get(0)) + " needs a value.";
+        }
+        if (e instanceof CommandLine.OverwrittenOptionException o) {
+            return name(o.getOverwritten()) + " is given twice.";
+        }
+        if (e.getArgSpec() instanceof OptionSpec o && o.arity().max() == 0) {
+            return name(o) + " takes no value.";
+        }
+        return e.getMessage();
     }
 
-    private int providers(ExecutionProvider device) throws EngineException {
-        try (ProviderChoice choice = new ProviderResolver().resolve(device)) {
-            out.printf("requested %s, using %s%n", choice.requested(), choice.describe());
-        }
-        return 0;
-    }
-
-    private static ExecutionProvider takeDevice(List<String> args) {
-        int at = args.indexOf("--device");
-        if (at < 0) {
-            at = args.indexOf("--provider");
-        }
-        if (at < 0) {
-            return ExecutionProvider.AUTO;
-        }
-        if (at + 1 >= args.size()) {
-            throw new IllegalArgumentException("--device needs a value: auto, cpu, cuda or cuda:N.");
-        }
-        ExecutionProvider device = ExecutionProvider.parse(args.get(at + 1));
-        args.subList(at, at + 2).clear();
-        return device;
-    }
-
-    private static String single(List<String> args, String problem) {
-        if (args.size() != 1 || args.get(0).startsWith("--")) {
-            throw new IllegalArgumentException(problem + (args.isEmpty() ? "." : ", got " + args + "."));
-        }
-        return args.get(0);
-    }
-
-    private static void noMore(List<String> args) {
-        if (!args.isEmpty()) {
-            throw new IllegalArgumentException("Unexpected arguments " + args + ".");
-        }
+    private static String name(ArgSpec spec) {
+        return spec instanceof OptionSpec o ? o.longestName() : String.valueOf(spec.paramLabel());
     }
 }

@@ -8,6 +8,7 @@ import dev.hartstudio.engine.generate.PreviewMode;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Option;
 
 /** What several commands share: where the bundle is, which provider, which preview. */
 final class CommonOptions {
@@ -17,18 +18,37 @@ final class CommonOptions {
     /** Set by the launcher script: the repository folder, so the default bundle is found from anywhere. */
     static final String HOME_VARIABLE = "HART_STUDIO_HOME";
 
-    static final String BUNDLE_HELP = "  --bundle DIR        the HART bundle folder (default: " + DEFAULT_BUNDLE + " if it exists)";
-    static final String PROVIDER_HELP = "  --provider P        auto (default: CUDA when usable, else CPU), cpu, cuda or cuda:N; --device is an alias";
-
     private CommonOptions() {
     }
 
-    /** {@code --bundle}, else the default bundle, else a usage error that says what to pass. */
-    static Path bundle(Args args) {
-        if (args.value("--bundle").isPresent()) {
-            return Path.of(args.value("--bundle").get());
+    /** {@code -h}/{@code --help}, on every command. */
+    static final class Help {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this text")
+        boolean help;
+    }
+
+    /** {@code --device} (alias {@code --provider}) of the commands that only resolve a provider. */
+    static final class Device {
+        @Option(names = {"--device", "--provider"}, paramLabel = "D", converter = OptionValues.Provider.class,
+                description = "auto (default), cpu, cuda or cuda:N")
+        ExecutionProvider device = ExecutionProvider.AUTO;
+    }
+
+    /** {@code --bundle} and {@code --provider}, the options of every command that opens a bundle. */
+    static final class Engine {
+
+        @Option(names = "--bundle", paramLabel = "DIR",
+                description = "the HART bundle folder (default: " + "assets/models/hart-tiny" + " if it exists)")
+        String bundle;
+
+        @Option(names = {"--provider", "--device"}, paramLabel = "P", converter = OptionValues.Provider.class,
+                description = "auto (default: CUDA when usable, else CPU), cpu, cuda or cuda:N")
+        ExecutionProvider provider = ExecutionProvider.AUTO;
+
+        /** {@code --bundle}, else the default bundle, else a usage error that says what to pass. */
+        Path bundle(String command) {
+            return bundle != null ? Path.of(bundle) : defaultBundle(command);
         }
-        return defaultBundle(args.command());
     }
 
     /** The default bundle, else a usage error that says what to pass. */
@@ -59,22 +79,6 @@ final class CommonOptions {
         } catch (java.net.URISyntaxException | SecurityException | NullPointerException e) {
             return null;
         }
-    }
-
-    static ExecutionProvider provider(Args args) {
-        try {
-            return args.value("--provider").map(ExecutionProvider::parse).orElse(ExecutionProvider.AUTO);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--provider: " + e.getMessage());
-        }
-    }
-
-    static PreviewMode preview(Args args, PreviewMode fallback) {
-        return args.choice("--preview", "latent", "decode", "none").map(c -> switch (c) {
-            case "latent" -> PreviewMode.LATENT_RGB;
-            case "decode" -> PreviewMode.FULL_DECODE;
-            default -> PreviewMode.NONE;
-        }).orElse(fallback);
     }
 
     static String previewName(PreviewMode mode) {

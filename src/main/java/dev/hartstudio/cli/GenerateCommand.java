@@ -19,55 +19,102 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import java.util.function.LongSupplier;
 
 /**
  * {@code generate}: a prompt (a batch of B seeds) or a prompts file, resumable and shardable, with
  * the reference sampler's token trace. Every image goes through {@link HartEngine#generate}.
  */
-final class GenerateCommand {
+@Command(name = "generate",
+        description = {"make images from a prompt or a prompts file (resumable, shardable, with traces)", "",
+            "Generates images with a HART bundle and writes them as PNG files.", ""},
+        footer = {"", "Exit status: 0 done, 1 failed (bundle, engine, disk), 2 bad command line or prompts file.", "",
+            "Examples:",
+            "  hart-studio generate --prompt \"a red circle\" --seed 7 --out outputs",
+            "  hart-studio generate --prompt \"a red circle\" --batch 4 --cfg 3 --top-p 0.9 --out outputs",
+            "  hart-studio generate --prompts prompts.jsonl --trace traces --shard 0/2 --out outputs",
+            "  hart-studio generate --branch-trace 7.trace.json --branch-from 4 --seed 99 --out branches",
+            "  hart-studio generate @args.txt          # options read from a file, one or more a line"})
+final class GenerateCommand implements Callable<Integer> {
 
-    static final String HELP = String.join(System.lineSeparator(),
-            "Usage: hart-studio generate [--bundle DIR] (--prompt TEXT | --prompts FILE.jsonl) [options]",
-            "",
-            "Generates images with a HART bundle and writes them as PNG files.",
-            "",
-            CommonOptions.BUNDLE_HELP,
-            "  --prompt TEXT       one prompt; writes <out>/<seed>.png (batch > 1: <out>/<seed>-b<i>.png)",
-            "  --prompts FILE      one JSON object per line, written to <out>/<id>.png:",
-            "                        {\"id\": \"a1\", \"prompt\": \"...\", \"seed\": 3, \"cfg\": 4.5}",
-            "                      optional per line: top_k (number or list), top_p, smooth, discrete_only, greedy;",
-            "                      what a line leaves out comes from the options below",
-            "  --seed N            0 .. 2^53-1 (default: the bundle's); a batch of B uses seeds N .. N+B-1",
-            "  --cfg S             guidance scale 0 .. 50 (default: the bundle's)",
-            "  --top-k K|k0,k1,..  0 (off) .. V; one value for every scale or one per scale",
-            "  --top-p P           nucleus threshold, 0 (off) up to but not including 1",
-            "  --no-smooth         hard token embeddings instead of the Gumbel-smoothed ones",
-            "  --discrete-only     skip the residual diffusion",
-            "  --greedy            argmax tokens and zero noise (for tests)",
-            "  --batch B           images per engine call, 1 .. " + GenerateCommand.MAX_BATCH + " (default 1); with",
-            "                      --prompt: B images of the prompt",
-            "  --branch-trace T    keep the tokens of scales < --branch-from of trace T and resample the rest",
-            "  --branch-from K     with a new seed (1 .. K-1); prompts, batch and the sampling options default",
-            "                      to the trace's",
-            "  --out DIR           output folder (default: outputs)",
-            "  --trace FILE        write the token trace (the format of hart_export sample --trace); with",
-            "                      --prompts, FILE is a folder that gets <id>.trace.json per prompt",
-            "  --shard i/n         with --prompts: only the prompts whose index (0-based, blank lines not",
-            "                      counted) modulo n is i, so n machines can share a file",
-            "  --force             regenerate images whose PNG already exists (default: skip them)",
-            CommonOptions.PROVIDER_HELP,
-            "  --preview MODE      latent, decode or none (default: none; previews cost time)",
-            "",
-            "Exit status: 0 done, 1 failed (bundle, engine, disk), 2 bad command line or prompts file.");
+    @Mixin
+    CommonOptions.Engine common = new CommonOptions.Engine();
+
+    @Option(names = "--prompt", paramLabel = "TEXT",
+            description = "one prompt; writes <out>/<seed>.png (batch > 1: <out>/<seed>-b<i>.png)")
+    String prompt;
+
+    @Option(names = "--prompts", paramLabel = "FILE", 
+            description = "one JSON object per line, written to <out>/<id>.png, such as {\"id\": \"a1\", \"prompt\": \"...\", "
+                + "\"seed\": 3, \"cfg\": 4.5}; optional per line: top_k (number or list), top_p, smooth, discrete_only, "
+                + "greedy; what a line leaves out comes from the options below")
+    String promptsFile;
+
+    @Option(names = "--seed", paramLabel = "N", converter = OptionValues.Seed.class,
+            description = "0 .. 2^53-1 (default: the bundle's); a batch of B uses seeds N .. N+B-1")
+    Long seed;
+
+    @Option(names = "--cfg", paramLabel = "S", converter = OptionValues.Cfg.class,
+            description = "guidance scale 0 .. 50 (default: the bundle's)")
+    Double cfg;
+
+    @Option(names = "--top-k", paramLabel = "K|k0,k1,..", converter = OptionValues.TopK.class,
+            description = "0 (off) .. V; one value for every scale or one per scale")
+    OptionValues.Numbers topK;
+
+    @Option(names = "--top-p", paramLabel = "P", converter = OptionValues.TopP.class,
+            description = "nucleus threshold, 0 (off) up to but not including 1")
+    Double topP;
+
+    @Option(names = "--no-smooth", description = "hard token embeddings instead of the Gumbel-smoothed ones")
+    boolean noSmooth;
+
+    @Option(names = "--discrete-only", description = "skip the residual diffusion")
+    boolean discreteOnly;
+
+    @Option(names = "--greedy", description = "argmax tokens and zero noise (for tests)")
+    boolean greedy;
+
+    @Option(names = "--batch", paramLabel = "B", converter = OptionValues.Batch.class,
+            description = "images per engine call, 1 .. " + MAX_BATCH + " (default 1); with --prompt: B images of the prompt")
+    Long batchOption;
+
+    @Option(names = "--branch-trace", paramLabel = "T",
+            description = "keep the tokens of scales < --branch-from of trace T and resample the rest")
+    String branchTracePath;
+
+    @Option(names = "--branch-from", paramLabel = "K", converter = OptionValues.BranchFrom.class,
+            description = "with a new seed (1 .. K-1); prompts, batch and the sampling options default to the trace's")
+    Long branchFrom;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: outputs)")
+    String outOption = "outputs";
+
+    @Option(names = "--trace", paramLabel = "FILE", 
+            description = "write the token trace (the format of hart_export sample --trace); with --prompts, FILE is a "
+                + "folder that gets <id>.trace.json per prompt")
+    String traceOption;
+
+    @Option(names = "--shard", paramLabel = "i/n", converter = OptionValues.ShardValue.class,
+            description = "with --prompts: only the prompts whose index (0-based, blank lines not counted) modulo n "
+                + "is i, so n machines can share a file")
+    OptionValues.Shard shardOption;
+
+    @Option(names = "--force", description = "regenerate images whose PNG already exists (default: skip them)")
+    boolean force;
+
+    @Option(names = "--preview", paramLabel = "MODE", converter = OptionValues.Preview.class,
+            description = "latent, decode or none (default: none; previews cost time)")
+    PreviewMode preview = PreviewMode.NONE;
+
+    @Mixin
+    CommonOptions.Help help = new CommonOptions.Help();
 
     static final int MAX_BATCH = 64;
-
-    private static final Set<String> VALUES = Set.of("--bundle", "--prompt", "--prompts", "--seed", "--cfg", "--top-k",
-            "--top-p", "--batch", "--branch-trace", "--branch-from", "--out", "--trace", "--provider|--device",
-            "--preview", "--shard");
-    private static final Set<String> SWITCHES = Set.of("--no-smooth", "--discrete-only", "--greedy", "--force");
 
     /** One image to make: where it goes and how; {@code seed} null until the bundle default is known. */
     private record ImageJob(String label, String prompt, Long seed, SamplingParams params, Path png, Path trace,
@@ -102,43 +149,36 @@ final class GenerateCommand {
         this.clock = clock;
     }
 
-    int run(List<String> tokens) throws EngineException, OutputFolder.WriteException {
-        Args args = Args.parse("generate", tokens, VALUES, SWITCHES, false);
-        if (args.helpRequested()) {
-            out.println(HELP);
-            return 0;
-        }
-        boolean fromFile = args.has("--prompts");
-        boolean branching = args.has("--branch-trace");
-        if (fromFile && args.has("--prompt")) {
+    @Override
+    public Integer call() throws EngineException, OutputFolder.WriteException {
+        boolean fromFile = promptsFile != null;
+        boolean branching = branchTracePath != null;
+        if (fromFile && prompt != null) {
             throw new UsageException("generate takes --prompt or --prompts, not both.");
         }
-        if (!fromFile && !args.has("--prompt") && !branching) {
+        if (!fromFile && prompt == null && !branching) {
             throw new UsageException("generate needs --prompt TEXT or --prompts FILE.jsonl; see generate --help.");
         }
-        if (branching != args.has("--branch-from")) {
+        if (branching != (branchFrom != null)) {
             throw new UsageException("--branch-trace and --branch-from go together.");
         }
         if (branching && fromFile) {
             throw new UsageException("--branch-trace works with --prompt only, not with --prompts.");
         }
-        if (args.has("--shard") && !fromFile) {
+        if (shardOption != null && !fromFile) {
             throw new UsageException("--shard splits a --prompts file; it does not apply to --prompt.");
         }
-        Long seed = args.integer("--seed", 0, GenerationRequest.MAX_SEED).orElse(null);
-        Integer batchOption = args.integer("--batch", 1, MAX_BATCH).map(Long::intValue).orElse(null);
+        Integer batchOption = this.batchOption == null ? null : this.batchOption.intValue();
         int batch = batchOption == null ? 1 : batchOption;
-        int[] shard = shard(args);
-        long branchFrom = args.integer("--branch-from", 1, 10_000).orElse(0L);
-        PreviewMode preview = CommonOptions.preview(args, PreviewMode.NONE);
-        Path bundleFolder = CommonOptions.bundle(args);
-        var provider = CommonOptions.provider(args);
-        Path outDir = Path.of(args.value("--out").orElse("outputs"));
-        Path tracePath = args.value("--trace").map(Path::of).orElse(null);
-        boolean force = args.flag("--force");
+        int[] shard = shardOption == null ? new int[] {0, 1} : new int[] {shardOption.index(), shardOption.count()};
+        long branchFrom = this.branchFrom == null ? 0L : this.branchFrom;
+        Path bundleFolder = common.bundle("generate");
+        var provider = common.provider;
+        Path outDir = Path.of(outOption);
+        Path tracePath = traceOption == null ? null : Path.of(traceOption);
 
-        Trace branchTrace = branching ? Trace.read(Path.of(args.value("--branch-trace").get())) : null;
-        SamplingParams params = flags(args, branchTrace);
+        Trace branchTrace = branching ? Trace.read(Path.of(branchTracePath)) : null;
+        SamplingParams params = flags(branchTrace);
         if (branchTrace != null) {
             if (branchTrace.images() == 0) {
                 throw new UsageException("The branch trace has no tokens.");
@@ -152,11 +192,11 @@ final class GenerateCommand {
 
         List<ImageJob> jobs = null;
         if (fromFile) {
-            List<PromptFile.Entry> entries = PromptFile.read(Path.of(args.value("--prompts").get()), params, seed);
+            List<PromptFile.Entry> entries = PromptFile.read(Path.of(promptsFile), params, seed);
             jobs = new ArrayList<>();
             for (PromptFile.Entry e : entries) {
                 if (e.index() % shard[1] == shard[0]) {
-                    jobs.add(new ImageJob(args.value("--prompts").get() + " line " + e.line(), e.prompt(), e.seed(),
+                    jobs.add(new ImageJob(promptsFile + " line " + e.line(), e.prompt(), e.seed(),
                             e.params(), outDir.resolve(e.id() + ".png"),
                             tracePath == null ? null : tracePath.resolve(e.id() + ".trace.json"), null));
                 }
@@ -184,11 +224,9 @@ final class GenerateCommand {
                 jobs = new ArrayList<>();
                 for (int i = 0; i < batch; i++) {
                     long s = defaultSeed + i;
-                    String prompt = args.value("--prompt").orElse(null);
-                    if (prompt == null) {
-                        prompt = branchTrace.prompts().get(Math.min(i, branchTrace.prompts().size() - 1));
-                    }
-                    jobs.add(new ImageJob("--prompt", prompt, s, params,
+                    String text = prompt != null ? prompt
+                            : branchTrace.prompts().get(Math.min(i, branchTrace.prompts().size() - 1));
+                    jobs.add(new ImageJob("--prompt", text, s, params,
                             outDir.resolve(batch == 1 ? s + ".png" : s + "-b" + i + ".png"), null,
                             slices == null ? null : slices.get(i)));
                 }
@@ -376,49 +414,28 @@ final class GenerateCommand {
     }
 
     /** The sampling options given on the command line, over the branch trace's when branching. */
-    private static SamplingParams flags(Args args, Trace base) {
+    private SamplingParams flags(Trace base) {
         SamplingParams p = base == null ? new SamplingParams(null, null, null, null, false, false)
                 : new SamplingParams(base.cfg(), base.topK(), base.topP(), base.moreSmooth(), base.discreteOnly(), false);
-        if (args.has("--cfg")) {
-            p = p.withCfg(args.real("--cfg", 0, SamplingParams.MAX_CFG, SamplingParams.CFG_RANGE).get());
+        if (cfg != null) {
+            p = p.withCfg(cfg);
         }
-        if (args.has("--top-p")) {
-            p = p.withTopP(args.real("--top-p", 0, SamplingParams.MAX_TOP_P, SamplingParams.TOP_P_RANGE).get());
+        if (topP != null) {
+            p = p.withTopP(topP);
         }
-        if (args.has("--top-k")) {
-            List<Integer> k = new ArrayList<>();
-            for (long v : Args.parseIntegers("--top-k", args.value("--top-k").get(), 0, SamplingParams.MAX_TOP_K)) {
-                k.add((int) v);
-            }
-            p = p.withTopK(k);
+        if (topK != null) {
+            p = p.withTopK(topK.values());
         }
-        if (args.flag("--no-smooth")) {
+        if (noSmooth) {
             p = p.withSmooth(false);
         }
-        if (args.flag("--discrete-only")) {
+        if (discreteOnly) {
             p = p.withDiscreteOnly(true);
         }
-        if (args.flag("--greedy")) {
+        if (greedy) {
             p = p.withGreedy(true);
         }
         return p;
-    }
-
-    private static int[] shard(Args args) {
-        if (!args.has("--shard")) {
-            return new int[] {0, 1};
-        }
-        String s = args.value("--shard").get().trim();
-        String[] parts = s.split("/", -1);
-        if (parts.length != 2 || !parts[0].matches("[0-9]{1,7}") || !parts[1].matches("[0-9]{1,7}")) {
-            throw new UsageException("--shard \"" + s + "\" must be i/n, e.g. 0/4 (i = 0 .. n-1).");
-        }
-        int i = Integer.parseInt(parts[0]);
-        int n = Integer.parseInt(parts[1]);
-        if (n < 1 || i >= n) {
-            throw new UsageException("--shard " + s + ": i must be in 0 .. n-1 and n at least 1 (e.g. 0/4 .. 3/4).");
-        }
-        return new int[] {i, n};
     }
 
     /** Checks the branch trace against the bundle and splits it per image. */

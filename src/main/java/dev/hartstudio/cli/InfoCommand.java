@@ -15,21 +15,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /** {@code info}: what a bundle is, what it needs, and where the engine would run it. */
-final class InfoCommand {
+@Command(name = "info", description = {"summary of a bundle: sizes, defaults, files, and where it would run", "",
+        "Validates a bundle (manifest, paths, hashes, schedule, arrays) and prints its summary: model"
+            + " sizes, sampling defaults, files and their sizes, and which execution provider would run it, and why."},
+        footer = {"", "Examples:", "  hart-studio info", "  hart-studio info --bundle my-bundle --provider cuda"})
+final class InfoCommand implements Callable<Integer> {
 
-    static final String HELP = String.join(System.lineSeparator(),
-            "Usage: hart-studio info [--bundle DIR] [--provider P]",
-            "",
-            "Validates a bundle (manifest, paths, hashes, schedule, arrays) and prints its summary: model",
-            "sizes, sampling defaults, files and their sizes, and which execution provider would run it, and why.",
-            "",
-            CommonOptions.BUNDLE_HELP,
-            CommonOptions.PROVIDER_HELP);
+    @Mixin
+    CommonOptions.Engine common = new CommonOptions.Engine();
 
-    private static final Set<String> VALUES = Set.of("--bundle", "--provider|--device");
+    @Parameters(paramLabel = "BUNDLE", arity = "0..*", description = "the bundle folder (instead of --bundle)")
+    List<String> positional = new ArrayList<>();
+
+    @Mixin
+    CommonOptions.Help help = new CommonOptions.Help();
 
     private final PrintStream out;
     private final PrintStream err;
@@ -39,18 +45,13 @@ final class InfoCommand {
         this.err = err;
     }
 
-    int run(List<String> tokens) throws BundleException, EngineException {
-        Args args = Args.parse("info", tokens, VALUES, Set.of(), true);
-        if (args.helpRequested()) {
-            out.println(HELP);
-            return 0;
-        }
-        List<String> positional = args.positionals();
-        if (positional.size() > 1 || positional.size() == 1 && args.has("--bundle")) {
+    @Override
+    public Integer call() throws BundleException, EngineException {
+        if (positional.size() > 1 || positional.size() == 1 && common.bundle != null) {
             throw new UsageException("info takes one bundle folder (--bundle DIR); got " + positional + ".");
         }
-        Path folder = positional.isEmpty() ? CommonOptions.bundle(args) : Path.of(positional.get(0));
-        var requested = CommonOptions.provider(args);
+        Path folder = positional.isEmpty() ? common.bundle("info") : Path.of(positional.get(0));
+        var requested = common.provider;
         Bundle bundle = Bundle.open(folder);
         BundleManifest m = bundle.manifest();
         ModelConfig model = m.model();

@@ -21,17 +21,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.ArrayList;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code reconstruct}: what the bundle's hybrid tokenizer keeps of each image. Writes the fitted
  * input, the discrete and hybrid reconstructions, the discrete reconstruction after every scale,
  * the error maps and a metrics JSON per image; a bad image is reported and skipped.
  */
-final class ReconstructCommand {
-
-    static final String HELP = String.join(System.lineSeparator(),
-            "Usage: hart-studio reconstruct [--bundle DIR] IMAGE... --out DIR [--fit crop|stretch|pad]",
-            "",
+@Command(name = "reconstruct",
+        description = {"encode images with a bundle's tokenizer and decode them back, with PSNR/SSIM", "",
             "Encodes each image with the bundle's tokenizer and decodes it back. For IMAGE named <name>.<ext>:",
             "  <name>.input.png              the image as the model sees it (fitted to its resolution)",
             "  <name>.discrete.png           decode of the discrete tokens of every scale",
@@ -39,44 +42,47 @@ final class ReconstructCommand {
             "  <name>.scale<K>.png           discrete reconstruction after scales 1..K",
             "  <name>.error-discrete.png     per-pixel error maps (viridis, 0 .. max error)",
             "  <name>.error-hybrid.png",
-            "  <name>.metrics.json           PSNR per scale, PSNR/SSIM of discrete and hybrid, the fit",
-            "",
-            CommonOptions.BUNDLE_HELP,
-            "  --out DIR           output folder (required)",
-            "  --fit MODE          crop (default: centre square), stretch, or pad (white bars)",
-            CommonOptions.PROVIDER_HELP,
-            "",
-            "Any format ImageIO reads (PNG, JPEG, BMP, GIF). An image that cannot be read is reported and",
-            "skipped; the exit status is then 1.");
+            "  <name>.metrics.json           PSNR per scale, PSNR/SSIM of discrete and hybrid, the fit", ""},
+        footer = {"", "Any format ImageIO reads (PNG, JPEG, BMP, GIF). An image that cannot be read is reported and",
+            "skipped; the exit status is then 1.", "", "Example:",
+            "  hart-studio reconstruct photo.jpg drawing.png --out recon --fit pad"})
+final class ReconstructCommand implements Callable<Integer> {
 
-    private static final Set<String> VALUES = Set.of("--bundle", "--out", "--fit", "--provider|--device");
+    @Mixin
+    CommonOptions.Engine common = new CommonOptions.Engine();
 
-    private final PrintStream out;
+    @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "the images")
+    List<String> images = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder (required)")
+    String out;
+
+    @Option(names = "--fit", paramLabel = "MODE", converter = OptionValues.Fit.class,
+            description = "crop (default: centre square), stretch, or pad (white bars)")
+    FitMode fit = FitMode.CENTER_CROP;
+
+    @Mixin
+    CommonOptions.Help help = new CommonOptions.Help();
+
+    private final PrintStream stdout;
     private final PrintStream err;
 
     ReconstructCommand(PrintStream out, PrintStream err) {
-        this.out = out;
+        this.stdout = out;
         this.err = err;
     }
 
-    int run(List<String> tokens) throws EngineException, OutputFolder.WriteException {
-        Args args = Args.parse("reconstruct", tokens, VALUES, Set.of(), true);
-        if (args.helpRequested()) {
-            out.println(HELP);
-            return 0;
-        }
-        List<String> images = args.positionals();
+    @Override
+    public Integer call() throws EngineException, OutputFolder.WriteException {
         if (images.isEmpty()) {
             throw new UsageException("reconstruct needs at least one IMAGE; see reconstruct --help.");
         }
-        Path outDir = Path.of(args.required("--out", "DIR"));
-        FitMode fit = args.choice("--fit", "crop", "stretch", "pad").map(c -> switch (c) {
-            case "stretch" -> FitMode.STRETCH;
-            case "pad" -> FitMode.PAD;
-            default -> FitMode.CENTER_CROP;
-        }).orElse(FitMode.CENTER_CROP);
-        Path bundle = CommonOptions.bundle(args);
-        var provider = CommonOptions.provider(args);
+        if (out == null) {
+            throw new UsageException("reconstruct needs --out DIR.");
+        }
+        Path outDir = Path.of(out);
+        Path bundle = common.bundle("reconstruct");
+        var provider = common.provider;
         OutputFolder folder = OutputFolder.open(outDir);
         int failed = 0;
         Set<String> used = new HashSet<>();
@@ -104,7 +110,7 @@ final class ReconstructCommand {
                     continue;
                 }
                 write(folder, name, file, fitted.description(), r);
-                out.printf(Locale.ROOT, "%s: PSNR discrete %.2f dB, hybrid %.2f dB; SSIM discrete %.4f, hybrid %.4f -> %s%n",
+                stdout.printf(Locale.ROOT, "%s: PSNR discrete %.2f dB, hybrid %.2f dB; SSIM discrete %.4f, hybrid %.4f -> %s%n",
                         file, r.psnrDiscrete(), r.psnrHybrid(), r.ssimDiscrete(), r.ssimHybrid(),
                         folder.resolve(name + ".metrics.json"));
             }

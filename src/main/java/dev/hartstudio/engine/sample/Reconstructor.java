@@ -56,9 +56,9 @@ public final class Reconstructor {
         try {
             OrtEnvironment env = Ort.environment();
             float[] f;
-            try (OnnxTensor img = Sampler.tensor(env, ImageFit.toPlanarMinus1To1(input), 1, 3, res, res);
+            try (OnnxTensor img = Tensors.tensor(env, ImageFit.toPlanarMinus1To1(input), 1, 3, res, res);
                  OrtSession.Result r = graphs.get(GraphRole.VAE_ENCODER).run(Map.of("image", img), cancel)) {
-                f = Sampler.floats(r, "f");
+                f = Tensors.floats(r, "f");
             }
             int l2 = big * big;
             float[] rest = f.clone();
@@ -84,14 +84,14 @@ public final class Reconstructor {
                 if (k < scales - 1) {
                     float[] h = SamplerMath.tokensToMap(e, 1, p, cv);
                     float[] added;
-                    try (OnnxTensor fT = Sampler.tensor(env, fhat, 1, cv, big, big);
-                         OnnxTensor hT = Sampler.tensor(env, h, 1, cv, p, p);
-                         OnnxTensor upT = Sampler.tensor(env, schedule.up().get(k).toFloat32(), big, p);
-                         OnnxTensor phiT = Sampler.longs(env, new long[] {sc.phiIndex()}, 1);
+                    try (OnnxTensor fT = Tensors.tensor(env, fhat, 1, cv, big, big);
+                         OnnxTensor hT = Tensors.tensor(env, h, 1, cv, p, p);
+                         OnnxTensor upT = Tensors.tensor(env, schedule.up().get(k).toFloat32(), big, p);
+                         OnnxTensor phiT = Tensors.longs(env, new long[] {sc.phiIndex()}, 1);
                          OrtSession.Result r = graphs.get(GraphRole.FHAT_STEP).run(
                                  Map.of("f_hat", fT, "h", hT, "up", upT, "phi_index", phiT), cancel)) {
-                        fhat = Sampler.floats(r, "f_hat_out");
-                        added = Sampler.floats(r, "added");
+                        fhat = Tensors.floats(r, "f_hat_out");
+                        added = Tensors.floats(r, "added");
                     }
                     for (int i = 0; i < rest.length; i++) {
                         rest[i] -= added[i];
@@ -161,9 +161,9 @@ public final class Reconstructor {
 
     private RgbImage decode(OrtEnvironment env, float[] fhat, int cv, int big, int res, CancelToken cancel)
             throws OrtException, EngineException {
-        try (OnnxTensor fT = Sampler.tensor(env, fhat, 1, cv, big, big);
+        try (OnnxTensor fT = Tensors.tensor(env, fhat, 1, cv, big, big);
              OrtSession.Result r = graphs.get(GraphRole.VAE_DECODER).run(Map.of("f_hat", fT), cancel)) {
-            return RgbImage.fromPlanar(Sampler.floats(r, "image"), 0, res, res);
+            return RgbImage.fromPlanar(Tensors.floats(r, "image"), 0, res, res);
         }
     }
 }
