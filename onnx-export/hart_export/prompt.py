@@ -2,7 +2,9 @@
 bundle paths. The project's models use a word-level ``tokenizer.json`` (Hugging Face tokenizers)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -46,17 +48,39 @@ class PromptEncoder:
     def __post_init__(self):
         from tokenizers import Tokenizer
         self._tok = Tokenizer.from_file(str(self.tokenizer_file))
+        self._unk = json.loads(Path(self.tokenizer_file).read_text(encoding="utf-8")).get("model", {}).get("unk_token")
         self._sys = self._tok.encode(self.system_prompt, add_special_tokens=self.add_special_tokens).ids[:self.max_tokens] \
             if self.system_prompt else []
 
     def ids(self, prompt: str) -> list[int]:
         return self._tok.encode(prompt, add_special_tokens=self.add_special_tokens).ids[:self.max_tokens]
 
+    def check(self, prompt: str) -> PromptCheck:
+        """What the model reads of ``prompt``; the Java engine's ``TextEncoder.check`` gives the same."""
+        T = self.max_tokens
+        refusal = refusal_of(prompt)
+        if refusal:
+            return PromptCheck(0, T, "", [], refusal)
+        e = self._tok.encode(prompt, add_special_tokens=self.add_special_tokens)
+        kept = prompt
+        if len(e.ids) > T:
+            # offsets count code points, as Java's DJL spans do
+            kept = prompt[:e.offsets[T - 1][1]]
+        unknown: list[str] = []
+        if isinstance(self._unk, str):
+            for tok, (a, b) in zip(e.tokens, e.offsets):
+                if tok == self._unk and prompt[a:b] not in unknown:
+                    unknown.append(prompt[a:b])
+        return PromptCheck(len(e.ids), T, kept, unknown, None)
+
     def encode(self, prompts: list[str]):
         """-> input_ids [N, S+T] int64, attention_mask [N, S+T] int64, mask [N, T] bool, pos [N, T] int64."""
         T, S = self.max_tokens, len(self._sys)
         tok = np.full((len(prompts), T), self.pad_id, np.int64)
         for i, p in enumerate(prompts):
+            refusal = refusal_of(p)
+            if refusal:
+                raise ValueError(refusal if len(prompts) == 1 else f"Prompt {i + 1}: {refusal}")
             ids = self.ids(p)
             tok[i, :len(ids)] = ids
         mask = tok != self.pad_id
@@ -65,3 +89,59 @@ class PromptEncoder:
         input_ids = np.concatenate([sys_ids, tok], axis=1)
         attn = np.concatenate([np.ones_like(sys_ids), mask.astype(np.int64)], axis=1)
         return input_ids, attn, mask, pos.astype(np.int64)
+
+
+@dataclass
+class PromptCheck:
+    """Mirror of the Java ``PromptCheck``: token count, the kept part, unknown words, refusal."""
+    tokens: int
+    max_tokens: int
+    kept: str
+    unknown: list[str] = field(default_factory=list)
+    refusal: str | None = None
+
+    @property
+    def truncated(self) -> bool:
+        return self.tokens > self.max_tokens
+
+    def message(self) -> str | None:
+        if self.refusal:
+            return self.refusal
+        parts = []
+        if self.truncated:
+            parts.append(f"The prompt is {self.tokens} tokens long; the model reads only the first "
+                         f"{self.max_tokens}, so it sees: \"{self.kept}\"")
+        if self.unknown:
+            shown = [w if len(w) <= SHOWN_WORD else w[:SHOWN_WORD] + "\u2026" for w in self.unknown[:SHOWN_WORDS]]
+            words = ", ".join(f'"{_visible(w)}"' for w in shown)
+            if len(self.unknown) > SHOWN_WORDS:
+                words += f" and {len(self.unknown) - SHOWN_WORDS} more"
+            one = len(self.unknown) == 1
+            parts.append(f"The model does not know {'the word' if one else 'the words'} {words}; "
+                         f"{'it is read as an unknown word' if one else 'they are read as unknown words'}")
+        return ". ".join(parts) + "." if parts else None
+
+
+SHOWN_WORDS, SHOWN_WORD = 8, 24   # a message lists at most 8 unknown words, each cut to 24 characters
+
+
+def _hex(cp: int) -> str:
+    return f"U+{cp:04X}"
+
+
+def _visible(s: str) -> str:
+    return "".join(_hex(ord(c)) if unicodedata.category(c) == "Cf" else c for c in s)
+
+
+def refusal_of(prompt: str) -> str | None:
+    """Why ``prompt`` cannot be tokenised identically everywhere (same rule and words as Java):
+    an unpaired surrogate, or a control character other than tab, line feed, carriage return."""
+    for pos, c in enumerate(prompt, start=1):
+        cp = ord(c)
+        if 0xD800 <= cp <= 0xDFFF:
+            return (f"The prompt has a broken character at position {pos} ({_hex(cp)}, half of a surrogate pair, "
+                    f"not text); retype that part of the prompt.")
+        if (cp < 0x20 and c not in "\t\n\r") or 0x7F <= cp <= 0x9F:
+            return (f"The prompt contains the invisible control character {_hex(cp)} at position {pos}; "
+                    f"remove it (tabs and line breaks are fine).")
+    return None

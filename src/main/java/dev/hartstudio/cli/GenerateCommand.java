@@ -5,6 +5,7 @@ import dev.hartstudio.bundle.ModelConfig;
 import dev.hartstudio.bundle.SamplingDefaults;
 import dev.hartstudio.engine.EngineException;
 import dev.hartstudio.engine.HartEngine;
+import dev.hartstudio.engine.PromptCheck;
 import dev.hartstudio.engine.generate.Branch;
 import dev.hartstudio.engine.generate.GenerationControl;
 import dev.hartstudio.engine.generate.GenerationRequest;
@@ -243,8 +244,28 @@ final class GenerateCommand implements Callable<Integer> {
                 seeded.add(j.withSeed(j.seed() == null ? defaultSeed : j.seed())
                         .withParams(resolve(j.params(), m, j.label().equals("--prompt") ? "--top-k" : j.label() + ": top_k")));
             }
+            checkPrompts(engine, seeded);
             return generate(engine, groups(seeded, fromFile ? batch : seeded.size()), seeded.size(), preview,
                     fromFile ? null : tracePath, folder);
+        }
+    }
+
+    /**
+     * Refuses a prompt the engine cannot use (exit 2, naming where it came from) before any image is
+     * made, and says on stderr what the model will not read of the others: the truncated tail, the
+     * unknown words. Once per distinct prompt.
+     */
+    private void checkPrompts(HartEngine engine, List<ImageJob> jobs) throws EngineException {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (ImageJob j : jobs) {
+            if (!seen.add(j.prompt())) {
+                continue;
+            }
+            PromptCheck c = engine.checkPrompt(j.prompt());
+            if (c.refusal().isPresent()) {
+                throw new UsageException(j.label() + ": " + c.refusal().get());
+            }
+            c.message().ifPresent(msg -> err.println("warning: " + j.label() + ": " + msg));
         }
     }
 

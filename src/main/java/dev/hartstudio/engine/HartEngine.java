@@ -105,6 +105,20 @@ public final class HartEngine implements AutoCloseable {
     }
 
     /**
+     * What the model will read of {@code prompt} (token count, the part kept after truncation,
+     * unknown words) or why it is refused. Does not wait for a generation in flight.
+     */
+    public PromptCheck checkPrompt(String prompt) throws EngineException {
+        try {
+            return text.check(prompt);
+        } catch (IllegalStateException e) {
+            throw new EngineException("The engine is closed.");
+        } catch (RuntimeException e) {
+            throw new EngineException("The prompt could not be tokenised: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Encodes {@code image} (any size; fitted to the model resolution with {@code fit}) and shows
      * what the tokenizer keeps: discrete reconstructions after every scale, the full discrete one and
      * the hybrid (discrete + residual) one, with PSNR/SSIM and error maps.

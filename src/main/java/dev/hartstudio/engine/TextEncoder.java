@@ -1,13 +1,21 @@
 package dev.hartstudio.engine;
 
+import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import dev.hartstudio.bundle.Bundle;
+import dev.hartstudio.bundle.BundleException;
 import dev.hartstudio.bundle.TextConfig;
+import dev.hartstudio.bundle.TokenizerFacts;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Tokenises prompts with the bundle's Hugging Face {@code tokenizer.json} (DJL, offline) the way
@@ -24,12 +32,14 @@ public final class TextEncoder implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final TextConfig text;
     private final long[] systemIds;
+    private final Optional<String> unknownToken;
     private boolean closed;
 
-    private TextEncoder(HuggingFaceTokenizer tokenizer, TextConfig text, long[] systemIds) {
+    private TextEncoder(HuggingFaceTokenizer tokenizer, TextConfig text, long[] systemIds, Optional<String> unknownToken) {
         this.tokenizer = tokenizer;
         this.text = text;
         this.systemIds = systemIds;
+        this.unknownToken = unknownToken;
     }
 
     /**
@@ -52,6 +62,12 @@ public final class TextEncoder implements AutoCloseable {
      */
     public static TextEncoder open(Path tokenizerJson, TextConfig text, String systemPrompt) throws EngineException {
         forceOffline();
+        Optional<String> unknownToken;
+        try {
+            unknownToken = TokenizerFacts.unknownToken(tokenizerJson);
+        } catch (BundleException e) {
+            throw new EngineException(e.getMessage(), e);
+        }
         HuggingFaceTokenizer tokenizer;
         try {
             // Padding and truncation are done here, as the official code does them, not by the tokenizer.
@@ -64,10 +80,10 @@ public final class TextEncoder implements AutoCloseable {
                     + e.getMessage(), e);
         }
         if (systemPrompt == null) {
-            return new TextEncoder(tokenizer, text, new long[0]);
+            return new TextEncoder(tokenizer, text, new long[0], unknownToken);
         }
         try {
-            return new TextEncoder(tokenizer, text, ids(tokenizer, text, systemPrompt));
+            return new TextEncoder(tokenizer, text, ids(tokenizer, text, systemPrompt), unknownToken);
         } catch (RuntimeException e) {
             tokenizer.close();
             throw new EngineException("The system prompt could not be tokenised: " + e.getMessage(), e);
@@ -85,6 +101,49 @@ public final class TextEncoder implements AutoCloseable {
             throw new IllegalStateException("text encoder is closed");
         }
         return ids(tokenizer, text, prompt);
+    }
+
+    /**
+     * What the model will read of {@code prompt}: token count, the kept part, unknown words, or why
+     * it is refused. Cheap (one tokenisation); safe to call while a generation runs.
+     */
+    public synchronized PromptCheck check(String prompt) {
+        if (closed) {
+            throw new IllegalStateException("text encoder is closed");
+        }
+        int t = text.maxPromptTokens();
+        Optional<String> refusal = PromptCheck.refusalOf(prompt);
+        if (refusal.isPresent()) {
+            return new PromptCheck(0, t, "", List.of(), refusal);
+        }
+        Encoding e = tokenizer.encode(prompt, text.addSpecialTokens(), false);
+        long[] ids = e.getIds();
+        String[] tokens = e.getTokens();
+        CharSpan[] spans = e.getCharTokenSpans();
+        // Spans count code points (as Python's offsets do), not UTF-16 units.
+        int[] cps = prompt.codePoints().toArray();
+        String kept = prompt;
+        if (ids.length > t) {
+            int end = 0;
+            for (int i = t - 1; i >= 0; i--) {
+                if (spans[i] != null) {
+                    end = spans[i].getEnd();
+                    break;
+                }
+            }
+            kept = new String(cps, 0, Math.min(end, cps.length));
+        }
+        Set<String> unknown = new LinkedHashSet<>();
+        if (unknownToken.isPresent()) {
+            for (int i = 0; i < tokens.length; i++) {
+                if (unknownToken.get().equals(tokens[i]) && spans[i] != null) {
+                    int from = Math.min(spans[i].getStart(), cps.length);
+                    int to = Math.min(spans[i].getEnd(), cps.length);
+                    unknown.add(new String(cps, from, to - from));
+                }
+            }
+        }
+        return new PromptCheck(ids.length, t, kept, new ArrayList<>(unknown), Optional.empty());
     }
 
     private static long[] ids(HuggingFaceTokenizer tokenizer, TextConfig text, String prompt) {
@@ -107,6 +166,10 @@ public final class TextEncoder implements AutoCloseable {
         long[] promptMask = new long[n * t];
         long[] positions = new long[n * t];
         for (int row = 0; row < n; row++) {
+            Optional<String> refusal = PromptCheck.refusalOf(prompts.get(row));
+            if (refusal.isPresent()) {
+                throw new EngineException(n == 1 ? refusal.get() : "Prompt " + (row + 1) + ": " + refusal.get());
+            }
             long[] ids;
             try {
                 ids = tokenize(prompts.get(row));
