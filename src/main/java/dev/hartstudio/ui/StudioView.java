@@ -75,7 +75,7 @@ public final class StudioView extends BorderPane {
         getStyleClass().add("studio");
         MenuButton export = exportMenu();
         preview = new PreviewPane(vm.create(), export);
-        ParametersView params = new ParametersView(vm.create(), vm.picker());
+        ParametersView params = new ParametersView(vm.create(), vm.promptCheck(), vm.picker());
         HistoryView history = new HistoryView(vm.history());
         SplitPane create = new SplitPane(params, new VBox(metadataBar(), grow(centre(preview))), history);
         create.setOrientation(Orientation.HORIZONTAL);

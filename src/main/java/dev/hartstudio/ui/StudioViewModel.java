@@ -11,6 +11,7 @@ import dev.hartstudio.ui.common.ErrorReporter;
 import dev.hartstudio.ui.common.TaskRunner;
 import dev.hartstudio.ui.common.UserMessage;
 import dev.hartstudio.ui.create.CreateViewModel;
+import dev.hartstudio.ui.create.PromptCheckViewModel;
 import dev.hartstudio.ui.create.ExportViewModel;
 import dev.hartstudio.ui.create.MetadataDropViewModel;
 import dev.hartstudio.ui.gallery.GalleryViewModel;
@@ -73,6 +74,7 @@ public final class StudioViewModel {
     private final ExportViewModel export;
     private final WelcomeViewModel welcome;
     private final AboutViewModel about;
+    private final PromptCheckViewModel promptCheck;
     private final String settingsProblem;
 
     public StudioViewModel(Services services) {
@@ -91,6 +93,7 @@ public final class StudioViewModel {
         settings.settingsProperty().addListener((o, a, s) -> parameters.previewModeProperty().set(
                 PreviewMode.valueOf(s.previewMode())));
         create = new CreateViewModel(parameters, queue, engine);
+        promptCheck = new PromptCheckViewModel(runner, engine, parameters);
         history = new HistoryViewModel(new HistoryStore(services.dataFolder()), runner, errors, create);
         picker = new ModelPickerViewModel(engine, services.locator(), settings, runner, errors);
         status = new StatusViewModel(engine, queue, () -> Runtime.getRuntime().totalMemory()
@@ -126,6 +129,10 @@ public final class StudioViewModel {
 
     public GenerationQueue queue() {
         return queue;
+    }
+
+    public PromptCheckViewModel promptCheck() {
+        return promptCheck;
     }
 
     public CreateViewModel create() {

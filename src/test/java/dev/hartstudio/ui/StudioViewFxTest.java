@@ -75,6 +75,27 @@ class StudioViewFxTest {
     }
 
     @Test
+    void theWarningUnderThePromptQuotesWhatTheModelReadsAndAControlCharacterDisablesGenerate(FxRobot robot)
+            throws Exception {
+        modelReady();
+        robot.interact(() -> studio.vm.create().parameters().promptProperty()
+                .set("a red circle and a blue square on the left"));
+        Label warning = robot.lookup("#promptWarning").queryAs(Label.class);
+        waitFor(warning::isVisible);
+        assertEquals("The prompt is 10 tokens long; the model reads only the first 8, so it sees: "
+                + "\"a red circle and a blue square on\".", warning.getText());
+        assertEquals("10 / 8 tokens", robot.lookup("#promptTokens").queryAs(Label.class).getText());
+        assertFalse(robot.lookup("#generate").queryAs(Button.class).isDisabled());
+
+        robot.interact(() -> studio.vm.create().parameters().promptProperty().set("a red\u0007 circle"));
+        Label refusal = robot.lookup("#promptRefusal").queryAs(Label.class);
+        waitFor(refusal::isVisible);
+        assertTrue(refusal.getText().contains("control character U+0007"), refusal.getText());
+        assertFalse(warning.isVisible());
+        assertTrue(robot.lookup("#generate").queryAs(Button.class).isDisabled());
+    }
+
+    @Test
     void ctrlEnterGeneratesAndEscapeCancels(FxRobot robot) throws Exception {
         modelReady();
         engine.beforeScale = s -> sleep(600);   // long enough to act on it even on a loaded machine

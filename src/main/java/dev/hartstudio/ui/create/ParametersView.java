@@ -12,6 +12,8 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import javafx.beans.binding.Bindings;
+import javafx.beans.value.ObservableStringValue;
+import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
@@ -33,7 +35,7 @@ import javafx.stage.DirectoryChooser;
 /** The left panel of the create view: prompt, Generate, sampling fields, model and provider. */
 public final class ParametersView extends ScrollPane {
 
-    public ParametersView(CreateViewModel vm, ModelPickerViewModel picker) {
+    public ParametersView(CreateViewModel vm, PromptCheckViewModel check, ModelPickerViewModel picker) {
         ParametersViewModel p = vm.parameters();
         getStyleClass().add("panel");
         setFitToWidth(true);
@@ -48,6 +50,20 @@ public final class ParametersView extends ScrollPane {
         prompt.setPrefRowCount(4);
         prompt.setPromptText("Describe the image… (Ctrl+Enter generates, Esc cancels)");
         prompt.textProperty().bindBidirectional(p.promptProperty());
+
+        Label tokens = new Label();
+        tokens.setId("promptTokens");
+        tokens.getStyleClass().add("prompt-tokens");
+        tokens.textProperty().bind(check.counterProperty());
+        check.overProperty().addListener((o, a, now) -> tokens.pseudoClassStateChanged(OVER, now));
+        tokens.pseudoClassStateChanged(OVER, check.overProperty().get());
+        Label warning = message("promptWarning", "field-warning", check.warningProperty());
+        Label refused = message("promptRefusal", "field-error", check.refusalProperty());
+        check.refusalProperty().addListener((o, a, now) -> prompt.pseudoClassStateChanged(Fields.INVALID, now != null));
+        HBox tokenRow = new HBox(tokens);
+        tokenRow.setAlignment(Pos.CENTER_RIGHT);
+        VBox promptBox = Fields.labelled("Prompt", prompt, null, null);
+        promptBox.getChildren().addAll(tokenRow, refused, warning);
 
         Button generate = Fields.button(Icon.GENERATE, "Generate", vm::generate);
         generate.setId("generate");
@@ -133,11 +149,25 @@ public final class ParametersView extends ScrollPane {
         defaults.setTooltip(new Tooltip("Reset CFG, top-k, top-p and smoothing to the model's defaults"));
 
         VBox body = new VBox(12,
-                Fields.labelled("Prompt", prompt, null, null), actions, new Separator(),
+                promptBox, actions, new Separator(),
                 seedBox, cfgRow, topKBox, smooth, residual, previewRow, defaults, new Separator(),
                 modelSection(picker));
         body.getStyleClass().add("panel-body");
         setContent(body);
+    }
+
+    private static final PseudoClass OVER = PseudoClass.getPseudoClass("over");
+
+    /** A wrapping label shown only while {@code text} is set. */
+    private static Label message(String id, String style, ObservableStringValue text) {
+        Label l = new Label();
+        l.setId(id);
+        l.getStyleClass().add(style);
+        l.setWrapText(true);
+        l.textProperty().bind(text);
+        l.visibleProperty().bind(Bindings.isNotNull(text));
+        l.managedProperty().bind(l.visibleProperty());
+        return l;
     }
 
     private VBox modelSection(ModelPickerViewModel picker) {

@@ -39,6 +39,7 @@ public final class ParametersViewModel {
             new SimpleObjectProperty<>(this, "previewMode", PreviewMode.LATENT_RGB);
     private final StringProperty batchText = new SimpleStringProperty(this, "batchText", "1");
     private final ObjectProperty<ModelInfo> model = new SimpleObjectProperty<>(this, "model");
+    private final StringProperty promptRefusal = new SimpleStringProperty(this, "promptRefusal");
     private final StringBinding seedError;
     private final StringBinding cfgError;
     private final StringBinding topKError;
@@ -58,8 +59,9 @@ public final class ParametersViewModel {
             return m == null ? null : ParameterRules.checkTopK(topKText.get(), m.scales(), m.codebookSize());
         }, topKText, model);
         valid = Bindings.createBooleanBinding(() -> seedError.get() == null && cfgError.get() == null
-                && topKError.get() == null && topPError.get() == null && batchError.get() == null,
-                seedError, cfgError, topKError, topPError, batchError);
+                && topKError.get() == null && topPError.get() == null && batchError.get() == null
+                && promptRefusal.get() == null,
+                seedError, cfgError, topKError, topPError, batchError, promptRefusal);
         model.addListener((obs, old, m) -> onModelChanged(old, m));
     }
 
@@ -112,6 +114,14 @@ public final class ParametersViewModel {
     /** The loaded model; sets the top-k length and the defaults. */
     public ObjectProperty<ModelInfo> modelProperty() {
         return model;
+    }
+
+    /**
+     * Why the engine refuses the prompt (a control character, a broken surrogate), or null; set by
+     * {@link PromptCheckViewModel}. Generate stays disabled while it is set.
+     */
+    public StringProperty promptRefusalProperty() {
+        return promptRefusal;
     }
 
     /** Error shown at the seed field, or null. */

@@ -6,6 +6,7 @@ import dev.hartstudio.engine.CancelToken;
 import dev.hartstudio.engine.EngineException;
 import dev.hartstudio.engine.ExecutionProvider;
 import dev.hartstudio.engine.HartEngine;
+import dev.hartstudio.engine.PromptCheck;
 import dev.hartstudio.engine.generate.GenerationControl;
 import dev.hartstudio.engine.generate.GenerationListener;
 import dev.hartstudio.engine.generate.GenerationRequest;
@@ -49,6 +50,11 @@ public final class HartStudioEngine implements StudioEngine {
     public GenerationResult generate(GenerationRequest request, GenerationListener listener, GenerationControl control)
             throws EngineException {
         return engine.generate(request, listener, control);
+    }
+
+    @Override
+    public PromptCheck checkPrompt(String prompt) throws EngineException {
+        return engine.checkPrompt(prompt);
     }
 
     @Override

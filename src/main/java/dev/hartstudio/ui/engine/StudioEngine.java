@@ -3,6 +3,7 @@ package dev.hartstudio.ui.engine;
 import dev.hartstudio.bundle.Bundle;
 import dev.hartstudio.engine.CancelToken;
 import dev.hartstudio.engine.EngineException;
+import dev.hartstudio.engine.PromptCheck;
 import dev.hartstudio.engine.generate.GenerationControl;
 import dev.hartstudio.engine.generate.GenerationListener;
 import dev.hartstudio.engine.generate.GenerationRequest;
@@ -23,6 +24,9 @@ public interface StudioEngine extends AutoCloseable {
     /** Generates; events arrive on the calling thread. */
     GenerationResult generate(GenerationRequest request, GenerationListener listener, GenerationControl control)
             throws EngineException;
+
+    /** What the model will read of {@code prompt}, or why it is refused; cheap, callable during a generation. */
+    PromptCheck checkPrompt(String prompt) throws EngineException;
 
     /** Encodes and reconstructs {@code image} (fitted to the model resolution with {@code fit}). */
     ReconstructionResult reconstruct(BufferedImage image, FitMode fit, CancelToken cancel) throws EngineException;

@@ -3,6 +3,7 @@ package dev.hartstudio.ui.testing;
 import dev.hartstudio.bundle.SamplingDefaults;
 import dev.hartstudio.engine.CancelToken;
 import dev.hartstudio.engine.EngineException;
+import dev.hartstudio.engine.PromptCheck;
 import dev.hartstudio.engine.generate.DeferredImages;
 import dev.hartstudio.engine.generate.GenerationControl;
 import dev.hartstudio.engine.generate.GenerationEvent;
@@ -23,9 +24,13 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntConsumer;
+import java.util.regex.Pattern;
 
 /**
  * A scripted engine: 4 scales (1, 2, 3, 4), 2 diffusion steps, 16 px images whose colour encodes
@@ -125,6 +130,39 @@ public final class FakeEngine implements StudioEngine {
      * A reconstruction where scale k is the input down-sampled to {@code p_k} and back up, the
      * discrete image is the last scale and the hybrid is the input itself.
      */
+    /** Words the scripted model knows; others are reported as unknown. */
+    public static final Set<String> WORDS = Set.of("a", "red", "blue", "green", "circle", "square",
+            "star", "on", "the", "left", "right", "and");
+    /** Tokens the scripted model reads: one per word. */
+    public static final int MAX_TOKENS = 8;
+    public final List<String> checkedPrompts = new CopyOnWriteArrayList<>();
+
+    /** One token per space-separated word; the same refusals as the real engine. */
+    @Override
+    public PromptCheck checkPrompt(String prompt) {
+        checkedPrompts.add(prompt);
+        var refusal = PromptCheck.refusalOf(prompt);
+        if (refusal.isPresent()) {
+            return new PromptCheck(0, MAX_TOKENS, "", List.of(), refusal);
+        }
+        var m = Pattern.compile("\\S+").matcher(prompt);
+        int tokens = 0;
+        int keptEnd = prompt.length();
+        LinkedHashSet<String> unknown = new LinkedHashSet<>();
+        while (m.find()) {
+            tokens++;
+            if (tokens == MAX_TOKENS) {
+                keptEnd = m.end();
+            }
+            if (!WORDS.contains(m.group())) {
+                unknown.add(m.group());
+            }
+        }
+        return new PromptCheck(tokens, MAX_TOKENS,
+                tokens > MAX_TOKENS ? prompt.substring(0, keptEnd) : prompt, new ArrayList<>(unknown),
+                Optional.empty());
+    }
+
     @Override
     public ReconstructionResult reconstruct(BufferedImage image, FitMode fit, CancelToken cancel)
             throws EngineException {
