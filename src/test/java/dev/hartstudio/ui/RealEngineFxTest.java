@@ -32,6 +32,7 @@ class RealEngineFxTest {
     static Path data;
 
     private StudioFixture studio;
+    private boolean closed;
 
     @Start
     void start(Stage stage) throws Exception {
@@ -41,7 +42,38 @@ class RealEngineFxTest {
 
     @AfterEach
     void tearDown() {
-        studio.close();
+        if (!closed) {
+            studio.close();
+        }
+    }
+
+    @Test
+    void closingTheStudioMidGenerationCancelsAndFinishesWithinASecond(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
+                () -> studio.vm.engine().getState() == EngineModel.State.READY);
+        robot.interact(() -> {
+            studio.vm.create().parameters().promptProperty().set("a red circle");
+            studio.vm.create().parameters().batchTextProperty().set("16");   // always one in flight
+        });
+        robot.interact(() -> studio.vm.create().generate());
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> {
+            GenerationJob running = studio.vm.queue().getRunning();
+            return running != null && !running.stages().isEmpty();
+        });
+        GenerationJob inFlight = studio.vm.queue().getRunning();
+        long t0 = System.nanoTime();
+        robot.interact(() -> {
+            studio.close();
+            closed = true;
+        });
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(java.util.Locale.ROOT, "closing the studio mid-generation took %.3f s%n", seconds);
+        assertTrue(seconds < 1.0, "closing took " + seconds + " s");
+        assertTrue(studio.runner.isTerminated(), "every worker thread has finished");
+        assertTrue(studio.vm.engine().engine().isEmpty(), "the engine is closed");
+        assertTrue(inFlight.cancelRequested(), "the generation in flight was cancelled");
+        assertTrue(studio.vm.queue().jobs().stream().filter(j -> j != inFlight)
+                .allMatch(j -> j.getState().finished()), "no job is left waiting");
     }
 
     @Test

@@ -116,6 +116,11 @@ public final class FxTaskRunner implements TaskRunner, AutoCloseable {
         }
     }
 
+    /** True once {@link #shutdown} has run and every worker thread has finished. */
+    public boolean isTerminated() {
+        return executor.isTerminated();
+    }
+
     @Override
     public void close() {
         shutdown(5000);

@@ -148,6 +148,11 @@ public final class GenerationJob {
         return savedImage.getReadOnlyProperty();
     }
 
+    /** Whether a cancel was asked for (the engine ends the job CANCELLED within one step). */
+    public boolean cancelRequested() {
+        return control.isCancelled();
+    }
+
     /** The control the engine watches (cancel, stop here). */
     GenerationControl control() {
         return control;
