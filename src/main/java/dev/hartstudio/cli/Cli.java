@@ -101,6 +101,7 @@ public final class Cli {
         cl.addSubcommand("reconstruct", new ReconstructCommand(out, err));
         cl.addSubcommand("info", new InfoCommand(out, err));
         cl.addSubcommand("bench", new BenchCommand(out, err, terminal, clock));
+        cl.addSubcommand("soak", new SoakCommand(out, err, clock));
         cl.addSubcommand("inspect", new InspectCommand(out));
         cl.addSubcommand("version", new VersionCommand(out));
         cl.addSubcommand("providers", new ProvidersCommand(out));
