@@ -264,6 +264,7 @@ final class SoakCommand implements Callable<Integer> {
         Fit rss = fit(window, Sample::rss);
         Fit outside = fit(window, Sample::outsideJvm);
         Fit heap = fit(window, Sample::heapAfterGc);
+        Fit nonHeap = fit(window, Sample::nonHeapCommitted);
         double drift = rss.slope() * tailImages;
         // Flat: the growth the line predicts over the whole window is within twice the samples' own spread.
         boolean flat = Math.abs(drift) <= 2 * rss.residualSd();
@@ -273,6 +274,7 @@ final class SoakCommand implements Callable<Integer> {
         o.addProperty("rss_noise_sd_mb", mb(rss.residualSd()));
         o.addProperty("outside_jvm_slope_mb_per_1000_images", mb(outside.slope() * 1000));
         o.addProperty("heap_after_gc_slope_mb_per_1000_images", mb(heap.slope() * 1000));
+        o.addProperty("nonheap_committed_slope_mb_per_1000_images", mb(nonHeap.slope() * 1000));
         Sample last = samples.get(samples.size() - 1);
         o.addProperty("rss_first_mb", mb(samples.get(Math.min(1, samples.size() - 1)).rss()));
         o.addProperty("rss_last_mb", mb(last.rss()));
@@ -281,10 +283,11 @@ final class SoakCommand implements Callable<Integer> {
         o.addProperty("line", String.format(Locale.ROOT,
                 "soak: %d images + %d cancels in %.0f s; RSS %.1f -> %.1f MB; slope over the last %d images %+.2f"
                         + " MB/1000 images (95%% CI +-%.2f), drift %+.2f MB vs noise sd %.2f MB: %s; outside the JVM %+.2f"
-                        + " MB/1000, heap after GC %+.2f MB/1000",
+                        + " MB/1000, heap after GC %+.2f MB/1000, JVM non-heap %+.2f MB/1000",
                 images, cancelled, seconds, mb(samples.get(Math.min(1, samples.size() - 1)).rss()), mb(last.rss()),
                 tailImages, mb(rss.slope() * 1000), mb(1.96 * rss.slopeStdError() * 1000), mb(drift),
-                mb(rss.residualSd()), flat ? "flat" : "NOT flat", mb(outside.slope() * 1000), mb(heap.slope() * 1000)));
+                mb(rss.residualSd()), flat ? "flat" : "NOT flat", mb(outside.slope() * 1000), mb(heap.slope() * 1000),
+                mb(nonHeap.slope() * 1000)));
         return o;
     }
 

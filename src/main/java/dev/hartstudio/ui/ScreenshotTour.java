@@ -146,6 +146,13 @@ final class ScreenshotTour {
             shootNode(settingsDialog.getDialogPane().getScene(), "13-settings.png");
             settingsDialog.close();
         });
+        step("prompt check", settle(300), () -> {
+            view.show(StudioView.Page.CREATE);
+            vm.create().parameters().promptProperty().set("a large red striped circle in the center on a white "
+                    + "background, next to a small blue dotted square at the bottom left and a green star with a "
+                    + "dragon above it");
+        });
+        step("settle", () -> vm.promptCheck().warningProperty().get() != null, () -> shoot("14-prompt-check.png"));
         step("done", settle(300), Platform::exit);
         ticker = new Timeline(new KeyFrame(Duration.millis(100), e -> tick()));
         ticker.setCycleCount(Timeline.INDEFINITE);
