@@ -97,22 +97,14 @@ class PromptCheckViewModelTest {
         assertTrue(vm.warningProperty().get().contains("dragon"));
     }
 
-    /** Runs submitted work only when asked, to see what piles up meanwhile. */
+    /** Runs submitted work only when asked (inline, as {@link SyncTaskRunner} does), to see what piles up meanwhile. */
     private static final class Queued implements TaskRunner {
         private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+        private final SyncTaskRunner inline = new SyncTaskRunner();
 
         @Override
         public <T> void submit(Callable<T> work, Consumer<? super T> onSuccess, Consumer<Throwable> onFailure) {
-            tasks.add(() -> {
-                T value;
-                try {
-                    value = work.call();
-                } catch (Exception e) {
-                    onFailure.accept(e);
-                    return;
-                }
-                onSuccess.accept(value);
-            });
+            tasks.add(() -> inline.submit(work, onSuccess, onFailure));
         }
 
         @Override
