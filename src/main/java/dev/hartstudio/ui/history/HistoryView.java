@@ -66,7 +66,15 @@ public final class HistoryView extends VBox {
                 Fields.spacer(),
                 action("historyDelete", Icon.DELETE, "Remove from history (the PNG stays)", vm::delete));
         actions.setAlignment(Pos.CENTER_LEFT);
-        VBox top = new VBox(8, title, search);
+        Label notice = new Label();
+        notice.setId("historyNotice");
+        notice.getStyleClass().add("history-notice");
+        notice.setWrapText(true);
+        notice.textProperty().bind(vm.noticeProperty());
+        notice.visibleProperty().bind(vm.noticeProperty().isNotEmpty());
+        notice.managedProperty().bind(notice.visibleProperty());
+        notice.setOnMouseClicked(e -> vm.dismissNotice());
+        VBox top = new VBox(8, title, notice, search);
         top.setStyle("-fx-padding: 14 14 6 14;");
         actions.setStyle("-fx-padding: 6 10 10 10;");
         getChildren().addAll(top, list, actions);
