@@ -43,6 +43,7 @@ public final class HistoryViewModel {
     private final StringProperty search = new SimpleStringProperty(this, "search", "");
     private final ObjectProperty<HistoryEntry> selected = new SimpleObjectProperty<>(this, "selected");
     private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper(this, "notice", "");
+    private String shownProblem;
 
     public HistoryViewModel(HistoryStore store, TaskRunner runner, ErrorReporter errors, CreateViewModel create) {
         this.store = store;
@@ -122,16 +123,14 @@ public final class HistoryViewModel {
     private record Snapshot(List<HistoryEntry> entries, String problem) {
     }
 
-    private String shownProblem;
-
+    /** The banner, not the message bar: that one may be showing a settings problem found at the same start. */
     private void showProblem(String problem) {
         if (problem == null || problem.equals(shownProblem)) {
             return;
         }
         shownProblem = problem;
         notice.set(problem);
-        errors.show(new dev.hartstudio.ui.common.UserMessage(dev.hartstudio.ui.common.UserMessage.Severity.WARNING,
-                problem, ""));
+        errors.log(problem, "");
     }
 
     /** Fills the create panel with every parameter of {@code entry}, seed included. */
