@@ -331,7 +331,8 @@ public final class HistoryStore {
     private static String firstLine(String message) {
         String m = message == null ? "not valid JSON" : message.strip();
         int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+        // "com.google.gson.stream.MalformedJsonException: Unterminated string at ..." without the class
+        return (nl < 0 ? m : m.substring(0, nl)).replaceFirst("^([a-z][a-z0-9_]*\\.)+[A-Za-z0-9_$]+: ", "");
     }
 
     private static byte[] png(BufferedImage image) throws IOException {

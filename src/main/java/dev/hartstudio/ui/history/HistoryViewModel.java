@@ -117,7 +117,6 @@ public final class HistoryViewModel {
     /** Hides the notice banner. */
     public void dismissNotice() {
         notice.set("");
-        shownProblem = null;
     }
 
     private record Snapshot(List<HistoryEntry> entries, String problem) {

@@ -50,11 +50,12 @@ class HistoryRecoveryTest {
         byte[] whole = Files.readAllBytes(file());
         int cases = 0;
         for (int cut = 0; cut < whole.length; cut += Math.max(1, whole.length / 200)) {
+            int at = cut;
             byte[] part = Arrays.copyOf(whole, cut);
             Files.write(file(), part);
             HistoryStore store = store();
             assertEquals(List.of(), store.entries(), "cut at " + cut);
-            Path aside = store.movedAside().orElseThrow(() -> new AssertionError("not moved aside at " + cut));
+            Path aside = store.movedAside().orElseThrow(() -> new AssertionError("not moved aside at " + at));
             assertArrayEquals(part, Files.readAllBytes(aside), "the damaged file is kept as it was");
             String notice = store.lastProblem().orElseThrow();
             assertTrue(notice.contains(aside.toString()) && notice.contains(file().toString()), notice);

@@ -41,10 +41,11 @@ class SettingsRecoveryTest {
         byte[] whole = Files.readAllBytes(store().file());
         int cases = 0;
         for (int cut = 0; cut < whole.length; cut++) {
+            int at = cut;
             Files.write(store().file(), Arrays.copyOf(whole, cut));
             SettingsStore store = store();
             assertEquals(Settings.defaults(), store.load(), "cut at " + cut);
-            Path aside = store.movedAside().orElseThrow(() -> new AssertionError("not moved aside at " + cut));
+            Path aside = store.movedAside().orElseThrow(() -> new AssertionError("not moved aside at " + at));
             String notice = store.lastProblem().orElseThrow();
             assertTrue(notice.startsWith("The settings file " + store.file() + " was damaged (")
                     && notice.endsWith("was moved to " + aside + "; the defaults are used."), notice);
