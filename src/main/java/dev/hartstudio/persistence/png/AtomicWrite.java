@@ -230,11 +230,43 @@ public final class AtomicWrite {
     }
 
     /**
+     * Deletes this class's temp files in {@code folder} that are older than {@code age}: leftovers of
+     * killed writers in a folder without a lock (the output folder), old enough that no running save
+     * can still own them. Never throws.
+     *
+     * @return how many were removed
+     */
+    public static int removeStaleTempFiles(Path folder, java.time.Duration age) {
+        java.nio.file.attribute.FileTime before = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(age));
+        int removed = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            for (Path p : files.filter(f -> isTempFile(f.getFileName().toString())).toList()) {
+                try {
+                    if (Files.getLastModifiedTime(p).compareTo(before) < 0 && Files.deleteIfExists(p)) {
+                        removed++;
+                    }
+                } catch (IOException e) {
+                    // gone meanwhile, or not ours to delete: leave it
+                }
+            }
+        } catch (IOException e) {
+            // an unreadable folder: the save that follows reports it
+        }
+        return removed;
+    }
+
+    /**
      * The one-sentence error for a failed save of {@code target}, e.g. {@code Could not save /a/b.png:
      * the disk is full.}
      */
     public static IOException failure(Path target, Path folder, IOException e) {
-        String reason = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        // an encoder (ImageIO) may wrap the operating system's error in its own
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null && all.length() < 4096; t = t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        String reason = all.toString().toLowerCase(Locale.ROOT);
         String why;
         if (reason.contains("no space left") || reason.contains("not enough space") || reason.contains("disk full")
                 || reason.contains("disk quota")) {

@@ -55,6 +55,8 @@ public final class ResultSaver {
     public Saved save(GenerationResult result, ModelInfo model, int branchFromScale, Bundle bundle, Path folder)
             throws IOException {
         Files.createDirectories(folder);
+        // temp files of saves killed mid-write (hidden, never listed); an hour is longer than any save
+        AtomicWrite.removeStaleTempFiles(folder, java.time.Duration.ofHours(1));
         GenerationRequest r = result.request();
         long seed = r.seeds().get(0);
         LocalDateTime now = LocalDateTime.now(clock);

@@ -112,6 +112,19 @@ class AtomicWriteDurabilityTest {
     }
 
     @Test
+    void staleTempFilesAreRemovedAndFreshOnesKept() throws Exception {
+        Path stale = Files.write(dir.resolve(".hart-1.png.abc.part"), new byte[] {1});
+        Path fresh = Files.write(dir.resolve(".hart-2.png.def.part"), new byte[] {1});
+        Path image = Files.write(dir.resolve("hart-3.png"), new byte[] {1});
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(Duration.ofHours(2))));
+        Files.setLastModifiedTime(image, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(Duration.ofHours(2))));
+        assertEquals(1, AtomicWrite.removeStaleTempFiles(dir, Duration.ofHours(1)));
+        assertTrue(!Files.exists(stale) && Files.exists(fresh) && Files.exists(image));
+    }
+
+    @Test
     void tempFilesAreHiddenAndNamedAfterTheirTarget() {
         assertTrue(AtomicWrite.isTempFile(".history.json.k3j2.part"));
         assertTrue(!AtomicWrite.isTempFile("history.json") && !AtomicWrite.isTempFile(".lock"));
