@@ -81,6 +81,15 @@ class HistoryRecoveryTest {
     }
 
     @Test
+    void aDeeplyNestedFileIsMovedAsideNotACrash() throws Exception {
+        Files.createDirectories(file().getParent());
+        Files.writeString(file(), "[".repeat(200_000) + "]".repeat(200_000));
+        HistoryStore store = store();
+        assertEquals(List.of(), store.entries());
+        assertTrue(store.movedAside().isPresent(), store.lastProblem().orElse("no problem"));
+    }
+
+    @Test
     void invalidUtf8IsMovedAside() throws Exception {
         Files.createDirectories(file().getParent());
         Files.write(file(), new byte[] {'[', (byte) 0xC3, (byte) 0x28, ']'});
