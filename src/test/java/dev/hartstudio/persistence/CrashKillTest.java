@@ -126,7 +126,8 @@ class CrashKillTest {
                 + " " + leftoversSeen + " leftover temp files of history/settings cleaned at open, " + galleryLeftovers
                 + " hidden gallery temp files ignored";
         System.out.println(summary);
-        Files.writeString(Path.of("target", "crash-kill-test.txt"), summary + System.lineSeparator());
+        Files.writeString(Files.createDirectories(Path.of("target")).resolve("crash-kill-test.txt"),
+                summary + System.lineSeparator());
         assertFalse(killsBeforeAnyCommit == KILLS, "the writer never committed anything: " + summary);
     }
 

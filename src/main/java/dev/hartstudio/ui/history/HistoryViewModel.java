@@ -109,7 +109,14 @@ public final class HistoryViewModel {
             store.add(entry, thumbnail);
             return new Snapshot(store.entries(), store.lastProblem().orElse(null));
         }, read -> {
-            entries.setAll(read.entries());
+            List<HistoryEntry> before = entries.stream().filter(e -> !e.id().equals(entry.id())).toList();
+            if (!read.entries().isEmpty() && read.entries().subList(1, read.entries().size()).equals(before)) {
+                // nothing else changed on disk: keep the list (and its selection), add the new entry on top
+                entries.removeIf(e -> e.id().equals(entry.id()));
+                entries.add(0, read.entries().get(0));
+            } else {
+                entries.setAll(read.entries());
+            }
             showProblem(read.problem());
         }, e -> errors.report("The generation could not be added to the history.", e));
     }
