@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashKillTest {
 
-    static final int KILLS = 200;
+    /** 200, or more with {@code -Dhart.crash.kills=N} (fewer only for quick experiments). */
+    static final int KILLS = Integer.getInteger("hart.crash.kills", 200);
     /** A fresh data folder every so many kills, so that the history file stays small and the test fast. */
     static final int KILLS_PER_FOLDER = 25;
     static final long SEED = 19;
