@@ -103,6 +103,7 @@ public final class Cli {
         cl.addSubcommand("bench", new BenchCommand(out, err, terminal, clock));
         cl.addSubcommand("soak", new SoakCommand(out, err, clock));
         cl.addSubcommand("inspect", new InspectCommand(out));
+        cl.addSubcommand("history", new HistoryCommand(out, err));
         cl.addSubcommand("version", new VersionCommand(out));
         cl.addSubcommand("providers", new ProvidersCommand(out));
         cl.addSubcommand("completion", new CompletionCommand(out));

@@ -45,6 +45,24 @@ public final class PngMetadata {
      * @throws IllegalArgumentException when the metadata's size is not the image's
      */
     public static void write(Path file, RgbImage image, GenerationMetadata metadata) throws IOException {
+        AtomicWrite.write(file, bytes(image, metadata));
+    }
+
+    /**
+     * Saves {@code image} with both chunks as a new file {@code BASE.png} in {@code folder}, or
+     * {@code BASE-2.png}, ... when that name is taken (an existing file is never replaced); atomically.
+     *
+     * @return the file written
+     * @throws IOException naming the file and the reason, e.g. the folder is missing or the disk full
+     */
+    public static Path writeNew(AtomicWrite writer, Path folder, String base, RgbImage image,
+                                GenerationMetadata metadata) throws IOException {
+        byte[] png = bytes(image, metadata);
+        return writer.saveNew(folder, base, ".png", out -> out.write(png));
+    }
+
+    /** The PNG file content of {@code image} with both chunks. */
+    public static byte[] bytes(RgbImage image, GenerationMetadata metadata) {
         if (metadata.width() != image.width() || metadata.height() != image.height()) {
             throw new IllegalArgumentException("metadata is for a " + metadata.width() + "x" + metadata.height()
                     + " image, the image is " + image.width() + "x" + image.height());
@@ -52,8 +70,7 @@ public final class PngMetadata {
         String json = MetadataJson.write(metadata);
         Chunk hart = PngChunks.internationalText(HART_STUDIO, json,
                 json.getBytes(StandardCharsets.UTF_8).length > COMPRESS_ABOVE);
-        byte[] png = encode(image, List.of(parametersChunk(InfoText.of(metadata).format()), hart));
-        AtomicWrite.write(file, png);
+        return encode(image, List.of(parametersChunk(InfoText.of(metadata).format()), hart));
     }
 
     /**

@@ -19,6 +19,7 @@ import javafx.scene.control.Menu;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
 import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.MouseButton;
@@ -66,7 +67,16 @@ public final class HistoryView extends VBox {
                 Fields.spacer(),
                 action("historyDelete", Icon.DELETE, "Remove from history (the PNG stays)", vm::delete));
         actions.setAlignment(Pos.CENTER_LEFT);
-        VBox top = new VBox(8, title, search);
+        Label notice = new Label();
+        notice.setId("historyNotice");
+        notice.getStyleClass().add("history-notice");
+        notice.setWrapText(true);
+        notice.textProperty().bind(vm.noticeProperty());
+        notice.visibleProperty().bind(vm.noticeProperty().isNotEmpty());
+        notice.managedProperty().bind(notice.visibleProperty());
+        notice.setTooltip(new Tooltip("Click to hide this notice"));
+        notice.setOnMouseClicked(e -> vm.dismissNotice());
+        VBox top = new VBox(8, title, notice, search);
         top.setStyle("-fx-padding: 14 14 6 14;");
         actions.setStyle("-fx-padding: 6 10 10 10;");
         getChildren().addAll(top, list, actions);

@@ -18,6 +18,8 @@ import java.util.Locale;
 import java.util.Optional;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -40,6 +42,8 @@ public final class HistoryViewModel {
     private final FilteredList<HistoryEntry> filtered = new FilteredList<>(entries);
     private final StringProperty search = new SimpleStringProperty(this, "search", "");
     private final ObjectProperty<HistoryEntry> selected = new SimpleObjectProperty<>(this, "selected");
+    private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper(this, "notice", "");
+    private String shownProblem;
 
     public HistoryViewModel(HistoryStore store, TaskRunner runner, ErrorReporter errors, CreateViewModel create) {
         this.store = store;
@@ -73,6 +77,14 @@ public final class HistoryViewModel {
         return selected;
     }
 
+    /**
+     * What went wrong with the history file, shown as a banner above the list until dismissed (e.g.
+     * the file was damaged and moved aside); empty when nothing did.
+     */
+    public ReadOnlyStringProperty noticeProperty() {
+        return notice.getReadOnlyProperty();
+    }
+
     /** The thumbnail file of {@code entry}, if it has one on disk. */
     public Optional<Path> thumbnail(HistoryEntry entry) {
         return store.thumbnail(entry).filter(Files::isRegularFile);
@@ -82,23 +94,49 @@ public final class HistoryViewModel {
 
     /** Reads the store in the background. */
     public void load() {
-        runner.submit(() -> {
-            List<HistoryEntry> read = store.entries();
-            return read;
-        }, read -> {
-            entries.setAll(read);
-            store.lastProblem().ifPresent(p -> errors.show(
-                    new dev.hartstudio.ui.common.UserMessage(dev.hartstudio.ui.common.UserMessage.Severity.WARNING,
-                            p, "")));
+        runner.submit(() -> new Snapshot(store.entries(), store.lastProblem().orElse(null)), read -> {
+            entries.setAll(read.entries());
+            showProblem(read.problem());
         }, e -> errors.report("The history could not be read.", e));
     }
 
-    /** Stores {@code entry} with its thumbnail (background) and shows it at the top. */
+    /**
+     * Stores {@code entry} with its thumbnail (background) and shows the history as it is on disk
+     * then, with the entry at the top (another studio on the same data folder may have added some).
+     */
     public void add(HistoryEntry entry, BufferedImage thumbnail) {
-        runner.submit(() -> store.add(entry, thumbnail), stored -> {
-            entries.removeIf(e -> e.id().equals(stored.id()));
-            entries.add(0, stored);
+        runner.submit(() -> {
+            store.add(entry, thumbnail);
+            return new Snapshot(store.entries(), store.lastProblem().orElse(null));
+        }, read -> {
+            List<HistoryEntry> before = entries.stream().filter(e -> !e.id().equals(entry.id())).toList();
+            if (!read.entries().isEmpty() && read.entries().subList(1, read.entries().size()).equals(before)) {
+                // nothing else changed on disk: keep the list (and its selection), add the new entry on top
+                entries.removeIf(e -> e.id().equals(entry.id()));
+                entries.add(0, read.entries().get(0));
+            } else {
+                entries.setAll(read.entries());
+            }
+            showProblem(read.problem());
         }, e -> errors.report("The generation could not be added to the history.", e));
+    }
+
+    /** Hides the notice banner. */
+    public void dismissNotice() {
+        notice.set("");
+    }
+
+    private record Snapshot(List<HistoryEntry> entries, String problem) {
+    }
+
+    /** The banner, not the message bar: that one may be showing a settings problem found at the same start. */
+    private void showProblem(String problem) {
+        if (problem == null || problem.equals(shownProblem)) {
+            return;
+        }
+        shownProblem = problem;
+        notice.set(problem);
+        errors.log(problem, "");
     }
 
     /** Fills the create panel with every parameter of {@code entry}, seed included. */

@@ -6,6 +6,7 @@ import dev.hartstudio.engine.generate.GenerationRequest;
 import dev.hartstudio.engine.generate.GenerationResult;
 import dev.hartstudio.engine.generate.Timings;
 import dev.hartstudio.persistence.history.HistoryEntry;
+import dev.hartstudio.persistence.png.AtomicWrite;
 import dev.hartstudio.ui.engine.ModelInfo;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -30,9 +31,16 @@ public final class ResultSaver {
     private static final int SLUG_LENGTH = 40;
 
     private final Clock clock;
+    private final AtomicWrite writer;
 
     public ResultSaver(Clock clock) {
+        this(clock, AtomicWrite.standard());
+    }
+
+    /** A saver that writes its PNGs through {@code writer}. */
+    public ResultSaver(Clock clock, AtomicWrite writer) {
         this.clock = clock;
+        this.writer = writer;
     }
 
     /** What was saved: the PNG, the history entry and the image for its thumbnail. */
@@ -47,12 +55,14 @@ public final class ResultSaver {
     public Saved save(GenerationResult result, ModelInfo model, int branchFromScale, Bundle bundle, Path folder)
             throws IOException {
         Files.createDirectories(folder);
+        // temp files of saves killed mid-write (hidden, never listed); an hour is longer than any save
+        AtomicWrite.removeStaleTempFiles(folder, java.time.Duration.ofHours(1));
         GenerationRequest r = result.request();
         long seed = r.seeds().get(0);
         LocalDateTime now = LocalDateTime.now(clock);
-        Path file = unique(folder, "hart-" + now.format(STAMP) + "-" + seed + "-" + slug(r.prompts().get(0)));
+        String base = "hart-" + now.format(STAMP) + "-" + seed + "-" + slug(r.prompts().get(0));
         BufferedImage image = result.images().get(0).toBufferedImage();
-        PngOutput.write(file, result, 0, model, bundle);
+        Path file = PngOutput.writeNew(writer, folder, base, result, 0, model, bundle);
         HistoryEntry entry = entry(result, model, branchFromScale, file);
         return new Saved(file, entry, image);
     }
@@ -104,11 +114,4 @@ public final class ResultSaver {
         return s.isEmpty() ? "image" : s;
     }
 
-    private static Path unique(Path folder, String base) {
-        Path p = folder.resolve(base + ".png");
-        for (int i = 2; Files.exists(p); i++) {
-            p = folder.resolve(base + "-" + i + ".png");
-        }
-        return p;
-    }
 }

@@ -84,6 +84,7 @@ class HistoryStoreTest {
         HistoryStore store = new HistoryStore(dir);
         assertTrue(store.entries().isEmpty());
         assertTrue(store.lastProblem().isPresent());
-        assertTrue(Files.exists(dir.resolve(HistoryStore.FOLDER).resolve(HistoryStore.FILE + ".broken")));
+        assertTrue(Files.exists(store.movedAside().orElseThrow()));
+        assertTrue(store.movedAside().orElseThrow().getFileName().toString().startsWith(HistoryStore.FILE + ".broken-"));
     }
 }
