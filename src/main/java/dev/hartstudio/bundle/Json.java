@@ -47,6 +47,11 @@ final class Json {
         } catch (CharacterCodingException e) {
             throw new BundleException(file + " is not valid UTF-8 text.", e);
         }
+        try {
+            JsonGuard.check(text);
+        } catch (JsonGuard.Violation e) {
+            throw new BundleException(file + " " + e.getMessage() + ".", e);
+        }
         try (JsonReader reader = new JsonReader(new StringReader(text))) {
             reader.setStrictness(Strictness.STRICT);
             JsonElement root = JsonParser.parseReader(reader);
