@@ -66,7 +66,7 @@ public final class JsonGuard {
             case BEGIN_OBJECT:
             case BEGIN_ARRAY:
                 if (open.size() >= MAX_DEPTH) {
-                    throw new Violation("nests objects and lists more than " + MAX_DEPTH + " deep (" + where(reader)
+                    throw new Violation("nests objects and lists more than " + MAX_DEPTH + " deep (" + where(reader, 1)
                             + ")");
                 }
                 if (token == JsonToken.BEGIN_OBJECT) {
@@ -90,7 +90,7 @@ public final class JsonGuard {
                 @SuppressWarnings("unchecked")
                 Set<String> keys = (Set<String>) open.peek();
                 if (!keys.add(name)) {
-                    throw new Violation("has the key \"" + shorten(name) + "\" twice in one object (" + where(reader)
+                    throw new Violation("has the key \"" + shorten(name) + "\" twice in one object (" + where(reader, name.length() + 1)
                             + ")");
                 }
                 break;
@@ -98,7 +98,7 @@ public final class JsonGuard {
                 String number = reader.nextString();
                 if (number.length() > MAX_NUMBER_CHARS) {
                     throw new Violation("has a number of " + number.length() + " characters, more than "
-                            + MAX_NUMBER_CHARS + " (" + where(reader) + ")");
+                            + MAX_NUMBER_CHARS + " (" + where(reader, number.length()) + ")");
                 }
                 break;
             case END_DOCUMENT:
@@ -110,9 +110,13 @@ public final class JsonGuard {
         }
     }
 
-    private static String where(JsonReader reader) {
+    /** Line and column of the token just read, {@code length} characters long (the reader stands after it). */
+    private static String where(JsonReader reader, int length) {
         Matcher m = LOCATION.matcher(reader.toString());
-        return m.find() ? "line " + m.group(1) + ", column " + m.group(2) : "at the end";
+        if (!m.find()) {
+            return "at the end";
+        }
+        return "line " + m.group(1) + ", column " + Math.max(1, Long.parseLong(m.group(2)) - length);
     }
 
     private static String shorten(String s) {
