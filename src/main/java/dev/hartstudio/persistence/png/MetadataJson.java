@@ -120,7 +120,8 @@ final class MetadataJson {
         JsonObject o = parse(json);
         String format = string(o, "format");
         if (!format.equals(FORMAT)) {
-            throw new MetadataException(prefix + " has format \"" + format + "\", not \"" + FORMAT + "\".");
+            throw new MetadataException(prefix + " has format \"" + (format.length() > 40 ? format.substring(0, 37) + "..."
+                    : format) + "\", not \"" + FORMAT + "\".");
         }
         long version = whole(o, "format_version");
         if (version != FORMAT_VERSION) {

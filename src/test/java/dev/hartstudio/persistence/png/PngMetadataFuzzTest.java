@@ -143,7 +143,8 @@ class PngMetadataFuzzTest {
     static void checkSentence(Exception e, String where) {
         String m = e.getMessage();
         if (m == null || !m.startsWith(FILE) || !m.endsWith(".") || m.contains("\n") || m.length() > 400) {
-            fail(where + ": not one sentence naming the file: " + m);
+            fail(where + ": not one sentence naming the file: "
+                    + (m == null ? null : m.length() > 600 ? m.substring(0, 600) + "... (" + m.length() + " chars)" : m));
         }
     }
 
