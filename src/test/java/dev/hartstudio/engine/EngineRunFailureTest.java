@@ -79,6 +79,9 @@ class EngineRunFailureTest {
                         + "f_hat [2, 16, 8, 8]: "), e.getMessage());
                 assertTrue(!e.getMessage().contains("\n") && e.getMessage().length() < 600, e.getMessage());
                 assertTrue(!(e instanceof EngineCancelledException));
+                if (attempt == 0) {
+                    System.out.println("engine run failure: " + e.getMessage());
+                }
 
                 GenerationResult ok = assertTimeoutPreemptively(Duration.ofSeconds(60),
                         () -> engine.generate(request(1), null, new GenerationControl()));

@@ -183,6 +183,9 @@ class ProviderFaultTest {
                         e.getMessage());
                 assertFalse(e.getMessage().contains("\n"), e.getMessage());
                 assertTrue(e.getCause() instanceof OrtException);
+                if (attempt == 0) {
+                    System.out.println("graph run failure: " + e.getMessage());
+                }
                 try (OrtSession.Result ok = graph.run(Map.of("x", six, "shape", shape), new CancelToken())) {
                     assertArrayEquals(new float[] {4, 5, 6}, ((float[][]) ok.get(0).getValue())[1]);
                 }
