@@ -242,10 +242,10 @@ class ManifestFuzzTest {
                 return b;
             }
             case "huge string":
-                return text.replaceFirst("\"description\": \"", "\"description\": \"" + "x".repeat(1 << 20))
+                return text.replaceFirst("\"description\": \"", "\"description\": \"" + "x".repeat(300_000))
                         .getBytes(StandardCharsets.UTF_8);
             default:
-                return text.replaceFirst("\"patch_nums\": \\[", "\"patch_nums\": [" + "1,".repeat(100_000 + r.nextInt(9)))
+                return text.replaceFirst("\"patch_nums\": \\[", "\"patch_nums\": [" + "1,".repeat(30_000 + r.nextInt(9)))
                         .getBytes(StandardCharsets.UTF_8);
         }
     }
