@@ -29,7 +29,7 @@ public final class JsonGuard {
     private static final Pattern LOCATION = Pattern.compile("line (\\d+) column (\\d+)");
     private static final Object ARRAY = new Object();
 
-    /** What the pass refused; the message is a clause such as {@code has the key "seed" twice (line 3, column 9)}. */
+    /** What the pass refused; the message is a clause such as {@code has the key "seed" twice in one object (line 3, column 9)}. */
     public static final class Violation extends Exception {
 
         private static final long serialVersionUID = 1L;
