@@ -34,6 +34,9 @@ public final class Bundle {
 
     private static final int HASH_BUFFER = 1 << 20;
 
+    /** Largest manifest.json read: a real one is about 20 KiB. */
+    static final int MAX_MANIFEST_BYTES = 16 << 20;
+
     private final Path folder;
     private final BundleManifest manifest;
     private final String manifestSha256;
@@ -86,7 +89,15 @@ public final class Bundle {
         } catch (IOException e) {
             throw new BundleException(MANIFEST + " could not be opened: " + e.getMessage() + ".", e);
         }
-        byte[] manifestBytes = readAll(MANIFEST, manifestPath);
+        try {
+            if (Files.size(manifestPath) > MAX_MANIFEST_BYTES) {
+                throw new BundleException(MANIFEST + " is " + (Files.size(manifestPath) >> 20) + " MiB, larger than the "
+                        + (MAX_MANIFEST_BYTES >> 20) + " MiB any bundle manifest takes: it is not a HART manifest.");
+            }
+        } catch (IOException e) {
+            throw new BundleException(MANIFEST + " could not be read: " + e.getMessage() + ".", e);
+        }
+        byte[] manifestBytes = readManifest(manifestPath);
         BundleManifest manifest = new ManifestReader().read(manifestBytes);
         BundlePaths paths = new BundlePaths(root);
 
@@ -303,6 +314,20 @@ public final class Bundle {
                     .toString();
         } catch (CharacterCodingException e) {
             throw new BundleException(name + " is not valid UTF-8 text.", e);
+        }
+    }
+
+    /** manifest.json, refused unread when it is larger than any manifest (a wrong or hostile file). */
+    private static byte[] readManifest(Path path) throws BundleException {
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);   // also bounds a file that grows while read
+            if (bytes.length > MAX_MANIFEST_BYTES) {
+                throw new BundleException(MANIFEST + " is larger than " + (MAX_MANIFEST_BYTES >> 20) + " MiB, which no "
+                        + "bundle manifest is: it is not a HART manifest.");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new BundleException(MANIFEST + " could not be read: " + e.getMessage() + ".", e);
         }
     }
 

@@ -20,7 +20,7 @@ final class BundlePaths {
      * name only, not that the file exists.
      */
     Path resolve(String field, String name) throws BundleException {
-        String shown = "manifest.json: " + field + " \"" + name + "\"";
+        String shown = "manifest.json: " + field + " \"" + Json.abbreviate(name, 80) + "\"";
         if (name.isEmpty()) {
             throw new BundleException("manifest.json: " + field + " is an empty file name.");
         }
@@ -45,7 +45,7 @@ final class BundlePaths {
      */
     Path existing(String field, String name) throws BundleException {
         Path path = resolve(field, name);
-        String shown = "manifest.json: " + field + " \"" + name + "\"";
+        String shown = "manifest.json: " + field + " \"" + Json.abbreviate(name, 80) + "\"";
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             throw new BundleException(shown + " does not exist in the bundle folder.");
         }

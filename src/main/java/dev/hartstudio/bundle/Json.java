@@ -47,6 +47,11 @@ final class Json {
         } catch (CharacterCodingException e) {
             throw new BundleException(file + " is not valid UTF-8 text.", e);
         }
+        try {
+            JsonGuard.check(text);
+        } catch (JsonGuard.Violation e) {
+            throw new BundleException(file + " " + e.getMessage() + ".", e);
+        }
         try (JsonReader reader = new JsonReader(new StringReader(text))) {
             reader.setStrictness(Strictness.STRICT);
             JsonElement root = JsonParser.parseReader(reader);
@@ -172,7 +177,26 @@ final class Json {
     }
 
     BundleException error(String path, String problem) {
-        return new BundleException(file + ": " + path + " " + problem + ".");
+        return new BundleException(file + ": " + abbreviate(path, 120) + " " + abbreviate(problem, 300) + ".");
+    }
+
+    /** {@code text}, or its start and end around "…" when longer than {@code max}: a hostile value stays readable. */
+    static String abbreviate(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        int head = max * 2 / 3;
+        int tail = max - head - 1;
+        return text.substring(0, head) + "…" + text.substring(text.length() - tail);
+    }
+
+    /** A list for a message: all of it when short, else its first entries and its length. */
+    static String list(List<?> values) {
+        if (values.size() <= 12) {
+            return abbreviate(values.toString(), 200);
+        }
+        return abbreviate(values.subList(0, 12).toString().replaceFirst("]$", ""), 200) + ", … (" + values.size()
+                + " in all)]";
     }
 
     BundleException wrongType(String path, String expected, JsonElement found) {

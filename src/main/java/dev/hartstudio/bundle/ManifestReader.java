@@ -24,6 +24,10 @@ final class ManifestReader {
     private static final Set<String> ENCODERS = Set.of("tiny", "qwen2");
     private static final String RNG = "hart-rng-v1";
     private static final long MAX_SEED = (1L << 53) - 1;
+    /** Largest image side this app supports; keeps {@code 3 × resolution²} within an int. */
+    static final int MAX_RESOLUTION = 16384;
+    /** Largest value of any other model size (channels, widths, codebook, tokens): far above HART's. */
+    static final int MAX_MODEL_SIZE = 1 << 20;
 
     private final Json json = new Json(FILE);
 
@@ -90,22 +94,36 @@ final class ManifestReader {
 
     private ModelConfig model(JsonObject m) throws BundleException {
         String p = "model";
+        int resolution = json.intValue(m, p, "resolution", 1);
+        if (resolution > MAX_RESOLUTION) {
+            throw json.error("model.resolution", "is " + resolution + ", more than the " + MAX_RESOLUTION
+                    + " pixels this app supports");
+        }
         return new ModelConfig(
-                json.intValue(m, p, "resolution", 1),
+                resolution,
                 json.intList(m, p, "patch_nums", 1),
-                json.intValue(m, p, "latent_channels", 1),
-                json.intValue(m, p, "codebook_size", 1),
-                json.intValue(m, p, "context_tokens", 1),
-                json.intValue(m, p, "context_dim", 1),
-                json.intValue(m, p, "embed_dim", 1),
-                json.intValue(m, p, "depth", 1),
-                json.intValue(m, p, "num_heads", 1),
-                json.intValue(m, p, "head_dim", 1),
-                json.intValue(m, p, "diffusion_width", 1),
-                json.intValue(m, p, "diffusion_depth", 1),
-                json.intValue(m, p, "downsample", 1),
+                size(m, "latent_channels"),
+                size(m, "codebook_size"),
+                size(m, "context_tokens"),
+                size(m, "context_dim"),
+                size(m, "embed_dim"),
+                size(m, "depth"),
+                size(m, "num_heads"),
+                size(m, "head_dim"),
+                size(m, "diffusion_width"),
+                size(m, "diffusion_depth"),
+                size(m, "downsample"),
                 json.number(m, p, "quant_resi"),
-                json.intValue(m, p, "phi_count", 1));
+                size(m, "phi_count"));
+    }
+
+    /** A positive model size up to {@link #MAX_MODEL_SIZE}, so that products of a few of them stay in a long. */
+    private int size(JsonObject m, String key) throws BundleException {
+        int v = json.intValue(m, "model", key, 1);
+        if (v > MAX_MODEL_SIZE) {
+            throw json.error("model." + key, "is " + v + ", more than the " + MAX_MODEL_SIZE + " this app supports");
+        }
+        return v;
     }
 
     private TextConfig text(JsonObject t) throws BundleException {
@@ -220,16 +238,26 @@ final class ManifestReader {
                 out.add(Dim.fixed(json.integer(e, p, 0)));
             }
         }
+        long elements = 1;
+        for (Dim d : out) {
+            if (!d.isSymbolic()) {
+                try {
+                    elements = Math.multiplyExact(elements, d.size());
+                } catch (ArithmeticException e) {
+                    throw json.error(path, "has fixed sizes whose product does not fit in 64 bits, got " + Json.list(out));
+                }
+            }
+        }
         return out;
     }
 
     private void checkNames(String path, List<TensorSpec> declared, List<String> expected) throws BundleException {
         List<String> names = declared.stream().map(TensorSpec::name).toList();
         if (names.size() != new LinkedHashSet<>(names).size()) {
-            throw json.error(path, "declares a name twice: " + names);
+            throw json.error(path, "declares a name twice: " + Json.list(names));
         }
         if (!Set.copyOf(names).equals(Set.copyOf(expected))) {
-            throw json.error(path, "are " + names + ", but format 1 expects " + expected);
+            throw json.error(path, "are " + Json.list(names) + ", but format 1 expects " + Json.list(expected));
         }
     }
 
@@ -241,7 +269,7 @@ final class ManifestReader {
         }
         for (int k = 1; k < patches.size(); k++) {
             if (patches.get(k) <= patches.get(k - 1)) {
-                throw json.error("model.patch_nums", "must increase strictly, got " + patches);
+                throw json.error("model.patch_nums", "must increase strictly, got " + Json.list(patches));
             }
         }
         if ((long) m.finestPatch() * m.downsample() != m.resolution()) {

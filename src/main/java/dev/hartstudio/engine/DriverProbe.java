@@ -48,7 +48,7 @@ public interface DriverProbe {
         if (device == null) {
             return new Status(false, "no /dev/nvidiactl, /dev/nvidia0 or /dev/dxg");
         }
-        for (Path dir : libraryDirs(env)) {
+        for (Path dir : libraryFolders(env)) {
             Path lib = dir.resolve("libcuda.so.1");
             if (readable.test(lib)) {
                 return new Status(true, device + " and " + lib);
@@ -57,7 +57,8 @@ public interface DriverProbe {
         return new Status(false, device + " exists but libcuda.so.1 was not found");
     }
 
-    private static List<Path> libraryDirs(Map<String, String> env) {
+    /** Where Linux looks for the driver's and CUDA's libraries: LD_LIBRARY_PATH, then the usual folders. */
+    static List<Path> libraryFolders(Map<String, String> env) {
         List<Path> dirs = new ArrayList<>();
         String ldPath = env.get("LD_LIBRARY_PATH");
         if (ldPath != null) {

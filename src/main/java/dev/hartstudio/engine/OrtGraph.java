@@ -126,7 +126,8 @@ public final class OrtGraph implements AutoCloseable {
                     if (cancel.isCancelled()) {
                         throw new EngineCancelledException("Cancelled during the " + role + " graph.", e);
                     }
-                    throw new EngineException("The " + role + " graph failed: " + ProviderResolver.oneLine(e.getMessage()), e);
+                    throw new EngineException("The " + role + " graph (" + fileName + ") failed on inputs "
+                            + shapes(inputs) + ": " + ProviderResolver.oneLine(e.getMessage()), e);
                 } finally {
                     cancel.unregister(terminate);
                 }
@@ -159,6 +160,20 @@ public final class OrtGraph implements AutoCloseable {
     @Override
     public String toString() {
         return role + " (" + fileName + ")";
+    }
+
+    /** The inputs' names and shapes for a message, e.g. {@code x [2, 3], level [1]}; at most six, sorted by name. */
+    static String shapes(Map<String, ? extends OnnxTensorLike> inputs) {
+        List<String> shown = new java.util.ArrayList<>();
+        for (String name : new TreeSet<>(inputs.keySet())) {
+            if (shown.size() == 6) {
+                shown.add("… (" + inputs.size() + " in all)");
+                break;
+            }
+            OnnxTensorLike t = inputs.get(name);
+            shown.add(name + " " + (t == null ? "null" : Arrays.toString(t.getInfo().getShape())));
+        }
+        return String.join(", ", shown);
     }
 
     private static void terminate(RunOptions runOptions) {

@@ -3,13 +3,16 @@ package dev.hartstudio.engine;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Turns the user's {@link ExecutionProvider} into a {@link ProviderChoice}. {@code auto} first
  * probes for an NVIDIA driver (instant CPU without one); an explicit {@code cuda} request always
- * tries, since the probe can miss unusual installs. The CPU build never tries: it has no CUDA provider. When ONNX Runtime cannot add CUDA (no GPU, no
- * CUDA 12 libraries, bad device index) the engine falls back to CPU and keeps ORT's message as the
- * reason.
+ * tries, since the probe can miss unusual installs. The CPU build never tries: it has no CUDA provider.
+ * When ONNX Runtime cannot add CUDA (no GPU, CUDA or cuDNN libraries missing or of another major
+ * version, a driver too old, a bad device index) the engine falls back to CPU and keeps the reason,
+ * explained by {@link CudaFailure} (what is missing and what to install).
  */
 public final class ProviderResolver {
 
@@ -20,8 +23,16 @@ public final class ProviderResolver {
     public static final String CPU_BUILD = "this is the CPU build of ONNX Runtime; CUDA needs the GPU build ("
             + Flavour.ENV + "=gpu)";
 
+    /** Adds the CUDA provider to session options; a test stands in for ONNX Runtime's failures. */
+    interface CudaAttempt {
+        /** Adds CUDA device {@code device} to {@code options}; returns the provider options to close later, or null. */
+        OrtCUDAProviderOptions add(SessionOptions options, int device) throws OrtException;
+    }
+
     private final DriverProbe probe;
     private final Flavour flavour;
+    private final CudaAttempt cudaAttempt;
+    private final Supplier<List<String>> installedLibraries;
 
     /** This machine's driver probe and this build's flavour. */
     public ProviderResolver() {
@@ -35,8 +46,16 @@ public final class ProviderResolver {
 
     /** @param flavour the ONNX Runtime build in use: the CPU one never tries CUDA (it has no provider) */
     public ProviderResolver(DriverProbe probe, Flavour flavour) {
+        this(probe, flavour, ProviderResolver::addCuda, () -> CudaFailure.installedLibraries(System.getenv()));
+    }
+
+    /** With {@code cudaAttempt} in place of ONNX Runtime and {@code installedLibraries} in place of the library path. */
+    ProviderResolver(DriverProbe probe, Flavour flavour, CudaAttempt cudaAttempt,
+            Supplier<List<String>> installedLibraries) {
         this.probe = probe;
         this.flavour = flavour;
+        this.cudaAttempt = cudaAttempt;
+        this.installedLibraries = installedLibraries;
     }
 
     /**
@@ -70,7 +89,31 @@ public final class ProviderResolver {
         OrtCUDAProviderOptions cuda = null;
         try {
             options = baseOptions();
-            cuda = new OrtCUDAProviderOptions(device);
+            cuda = cudaAttempt.add(options, device);
+            return new ProviderChoice(requested, ExecutionProvider.cuda(device), "CUDA device " + device, options, cuda);
+        } catch (OrtException e) {
+            closeQuietly(options, cuda);
+            return cpu(requested, "CUDA unavailable: " + cudaProblem(e.getMessage(), device));
+        } catch (RuntimeException | Error e) {
+            closeQuietly(options, cuda);
+            throw e;
+        }
+    }
+
+    /** What went wrong, and when the driver probe found nothing (an explicit request tries anyway), that too. */
+    private String cudaProblem(String ortMessage, int device) {
+        String explained = CudaFailure.explain(ortMessage, device, installedLibraries.get());
+        DriverProbe.Status status = probe.probe();
+        if (!status.found()) {
+            return NO_DRIVER + " (" + status.detail() + "), and ONNX Runtime says: " + explained;
+        }
+        return explained;
+    }
+
+    /** ONNX Runtime's CUDA provider for {@code device}, with this app's settings. */
+    private static OrtCUDAProviderOptions addCuda(SessionOptions options, int device) throws OrtException {
+        OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(device);
+        try {
             // HEURISTIC: the default EXHAUSTIVE search benchmarks every convolution algorithm for
             // each new input shape; the VAE and fhat_step see new shapes at every scale and batch
             // size, so the first image would stall for seconds. Heuristic choices are near-optimal.
@@ -81,12 +124,9 @@ public final class ProviderResolver {
             // (the arena still reuses freed chunks) for a predictable footprint.
             cuda.add("arena_extend_strategy", "kSameAsRequested");
             options.addCUDA(cuda);
-            return new ProviderChoice(requested, ExecutionProvider.cuda(device), "CUDA device " + device, options, cuda);
-        } catch (OrtException e) {
-            closeQuietly(options, cuda);
-            return cpu(requested, "CUDA unavailable: " + oneLine(e.getMessage()));
-        } catch (RuntimeException | Error e) {
-            closeQuietly(options, cuda);
+            return cuda;
+        } catch (OrtException | RuntimeException e) {
+            cuda.close();
             throw e;
         }
     }

@@ -26,8 +26,16 @@ public final class TinyOnnx {
     public record Value(String name, int elemType, List<Object> dims) {
     }
 
-    /** One node, e.g. {@code new Node("MatMul", List.of("a", "b"), List.of("c"))}, with integer attributes. */
-    public record Node(String opType, List<String> inputs, List<String> outputs, Map<String, Long> intAttributes) {
+    /**
+     * One node, e.g. {@code new Node("MatMul", List.of("a", "b"), List.of("c"))}, with integer and
+     * integer-list attributes (a {@code Constant} with {@code value_ints} gives an int64 tensor).
+     */
+    public record Node(String opType, List<String> inputs, List<String> outputs, Map<String, Long> intAttributes,
+                       Map<String, long[]> intsAttributes) {
+
+        public Node(String opType, List<String> inputs, List<String> outputs, Map<String, Long> intAttributes) {
+            this(opType, inputs, outputs, intAttributes, Map.of());
+        }
 
         public Node(String opType, List<String> inputs, List<String> outputs) {
             this(opType, inputs, outputs, Map.of());
@@ -140,6 +148,14 @@ public final class TinyOnnx {
             node.string(4, n.opType());
             // AttributeProto: name = 1, i = 3, type = 20 (INT = 2).
             n.intAttributes().forEach((name, value) -> node.message(5, new Proto().string(1, name).varint(3, value).varint(20, 2)));
+            // AttributeProto: ints = 8 (repeated), type = 20 (INTS = 7).
+            n.intsAttributes().forEach((name, values) -> {
+                Proto a = new Proto().string(1, name);
+                for (long v : values) {
+                    a.varint(8, v);
+                }
+                node.message(5, a.varint(20, 7));
+            });
             graph.message(1, node);
         }
         graph.string(2, "tiny");

@@ -15,11 +15,17 @@ import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataFormatImpl;
 import javax.imageio.stream.ImageInputStream;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 
 /**
  * Decoding for {@link ImageFit#load}: any image ImageIO reads, to 8-bit sRGB with transparency
- * composited on white, grey kept gamma-encoded, and one sentence naming the file for every problem.
+ * composited on white, grey kept gamma-encoded, CMYK converted by ImageIO (stated in the summary),
+ * the first frame of a GIF (with the number of frames stated), and one sentence naming the file for
+ * every problem.
  */
 final class ImageDecoding {
 
@@ -58,6 +64,10 @@ final class ImageDecoding {
             try {
                 return read(reader, in, name, format);
             } catch (IOException | RuntimeException e) {
+                if (format.equals("JPEG") && channels(reader) == 4) {
+                    throw new ImageLoadException(name + " is a CMYK JPEG that ImageIO cannot decode: CMYK JPEG is not "
+                            + "supported, convert it to RGB (e.g. save it as an sRGB JPEG or PNG).", e);
+                }
                 throw new ImageLoadException(name + " is not an image ImageIO can read (truncated or damaged "
                         + format + ").", e);
             } finally {
@@ -70,7 +80,7 @@ final class ImageDecoding {
 
     private static Decoded read(ImageReader reader, ImageInputStream in, String name, String format)
             throws IOException, ImageLoadException {
-        reader.setInput(in, true, false);
+        reader.setInput(in, false, false);   // not forward-only: the frames of a GIF are counted after the first
         int w = reader.getWidth(0);
         int h = reader.getHeight(0);
         if ((long) w * h > ImageFit.MAX_PIXELS) {
@@ -87,7 +97,45 @@ final class ImageDecoding {
                         + ": " + warning + ").");
             }
         }
-        return toRgb(img, format);
+        Decoded decoded = toRgb(img, format);
+        int frames = frames(reader);
+        if (frames > 1) {
+            return new Decoded(decoded.image(), decoded.summary() + ", first of " + frames
+                    + (format.equals("GIF") ? " frames" : " images") + " used");
+        }
+        return decoded;
+    }
+
+    /** Images in the file (a GIF's frames), or -1 when they cannot be counted (a damaged later frame). */
+    private static int frames(ImageReader reader) {
+        try {
+            return reader.getNumImages(true);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Colour channels the file declares (4 for CMYK and YCCK JPEG), or -1 when its metadata cannot be read. */
+    private static int channels(ImageReader reader) {
+        try {
+            IIOMetadata metadata = reader.getImageMetadata(0);
+            if (metadata == null || !metadata.isStandardMetadataFormatSupported()) {
+                return -1;
+            }
+            Node root = metadata.getAsTree(IIOMetadataFormatImpl.standardMetadataFormatName);
+            for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (n.getNodeName().equals("Chroma")) {
+                    for (Node c = n.getFirstChild(); c != null; c = c.getNextSibling()) {
+                        if (c.getNodeName().equals("NumChannels")) {
+                            return Integer.parseInt(((Element) c).getAttribute("value").trim());
+                        }
+                    }
+                }
+            }
+            return -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static Decoded toRgb(BufferedImage img, String format) {
@@ -95,6 +143,7 @@ final class ImageDecoding {
         int h = img.getHeight();
         ColorModel cm = img.getColorModel();
         boolean grey = cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY;
+        boolean cmyk = cm.getColorSpace().getType() == ColorSpace.TYPE_CMYK;
         int bits = 0;
         for (int b : cm.getComponentSize()) {
             bits = Math.max(bits, b);
@@ -113,7 +162,13 @@ final class ImageDecoding {
         if (grey) {
             summary.append("greyscale ");
         }
+        if (cmyk) {
+            summary.append("CMYK ");
+        }
         summary.append(format);
+        if (cmyk) {
+            summary.append(", converted to RGB");
+        }
         if (transparent) {
             summary.append(", transparency composited on white");
         }

@@ -50,8 +50,6 @@ public record InfoText(
         String modelHash,
         Map<String, String> other) implements ImageParameters {
 
-    private static final Pattern PARAM = Pattern.compile(
-            "\\s*(\\w[\\w \\-/]+):\\s*(\"(?:\\\\.|[^\\\\\"])+\"|[^,]*)(?:,|$)", Pattern.UNICODE_CHARACTER_CLASS);
     private static final Pattern SIZE = Pattern.compile("^(\\d+)x(\\d+)$");
     private static final String NEGATIVE = "Negative prompt:";
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
@@ -115,9 +113,8 @@ public record InfoText(
             target.append(line);
         }
         Map<String, String> values = new LinkedHashMap<>();
-        Matcher m = PARAM.matcher(last);
-        while (m.find()) {
-            values.put(m.group(1), unquote(m.group(2)));
+        for (String[] pair : Params.of(last)) {
+            values.put(pair[0], unquote(pair[1]));
         }
         Integer width = null;
         Integer height = null;
@@ -142,12 +139,7 @@ public record InfoText(
     }
 
     private static int countParams(String line) {
-        int n = 0;
-        Matcher m = PARAM.matcher(line);
-        while (m.find()) {
-            n++;
-        }
-        return n;
+        return Params.of(line).size();
     }
 
     private static void add(List<String> params, String key, Object value) {

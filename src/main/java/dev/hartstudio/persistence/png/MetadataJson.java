@@ -12,6 +12,7 @@ import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import dev.hartstudio.bundle.JsonGuard;
 import dev.hartstudio.persistence.png.GenerationMetadata.BranchInfo;
 import dev.hartstudio.persistence.png.GenerationMetadata.StageTimes;
 import java.io.IOException;
@@ -34,6 +35,9 @@ final class MetadataJson {
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
     private static final Pattern LOCATION = Pattern.compile("(.*?) at line (\\d+) column (\\d+)", Pattern.DOTALL);
+
+    /** Longest JSON read: a 1024 px branch's kept tokens and a long prompt take well under 100 KiB. */
+    static final int MAX_CHARS = 1 << 20;
 
     private final String prefix;
 
@@ -116,7 +120,8 @@ final class MetadataJson {
         JsonObject o = parse(json);
         String format = string(o, "format");
         if (!format.equals(FORMAT)) {
-            throw new MetadataException(prefix + " has format \"" + format + "\", not \"" + FORMAT + "\".");
+            throw new MetadataException(prefix + " has format \"" + (format.length() > 40 ? format.substring(0, 37) + "..."
+                    : format) + "\", not \"" + FORMAT + "\".");
         }
         long version = whole(o, "format_version");
         if (version != FORMAT_VERSION) {
@@ -189,6 +194,15 @@ final class MetadataJson {
     }
 
     private JsonObject parse(String json) throws MetadataException {
+        if (json.length() > MAX_CHARS) {
+            throw new MetadataException(prefix + " is " + json.length() / 1024 + " KiB long, more than the "
+                    + MAX_CHARS / 1024 + " KiB an image's parameters take.");
+        }
+        try {
+            JsonGuard.check(json);
+        } catch (JsonGuard.Violation e) {
+            throw new MetadataException(prefix + " " + e.getMessage() + ".", e);
+        }
         try (JsonReader reader = new JsonReader(new StringReader(json))) {
             reader.setStrictness(Strictness.STRICT);
             JsonElement root = JsonParser.parseReader(reader);
@@ -281,7 +295,11 @@ final class MetadataJson {
         if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
             throw wrongType(key, "a number", e);
         }
-        return e.getAsDouble();
+        double value = e.getAsDouble();
+        if (!Double.isFinite(value)) {
+            throw wrongType(key, "a finite number", e);
+        }
+        return value;
     }
 
     private long whole(JsonObject parent, String key) throws MetadataException {

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -25,8 +26,15 @@ final class PngChunks {
 
     static final byte[] SIGNATURE = {(byte) 137, 'P', 'N', 'G', '\r', '\n', 26, '\n'};
 
-    /** Largest text chunk read, before and after decompression. */
-    private static final int MAX_TEXT = 16 << 20;
+    /** Largest text chunk read (its declared length, checked before anything is allocated), MiB. */
+    static final int MAX_CHUNK_MIB = 16;
+    /** Largest text once decompressed, KiB: bounds a zip bomb; this app's metadata takes under 100 KiB. */
+    static final int MAX_TEXT_KIB = 1024;
+    /** Largest sum of decoded text over a file's chunks, MiB. */
+    static final int MAX_TOTAL_MIB = 16;
+
+    private static final int MAX_CHUNK = MAX_CHUNK_MIB << 20;
+    private static final int MAX_TEXT = MAX_TEXT_KIB << 10;
 
     /** One chunk; {@code data} excludes length, type and CRC. */
     record Chunk(String type, byte[] data) {
@@ -119,12 +127,22 @@ final class PngChunks {
      * up to IEND, and the CRC of each text chunk. Other chunks are skipped, not read.
      */
     static Map<String, String> readTexts(Path file) throws MetadataException {
+        return readTexts(file, keyword -> true);
+    }
+
+    /**
+     * Like {@link #readTexts(Path)}, but only the text chunks whose keyword {@code wanted} accepts are
+     * decoded and held to the limits ({@value #MAX_CHUNK_MIB} MiB a chunk, {@value #MAX_TEXT_KIB} KiB
+     * of text once decompressed, {@value #MAX_TOTAL_MIB} MiB in all); the others are skipped unread,
+     * so a huge chunk of another tool does not stop this app reading its own.
+     */
+    static Map<String, String> readTexts(Path file, Predicate<String> wanted) throws MetadataException {
         String name = String.valueOf(file.getFileName());
         if (!Files.isRegularFile(file)) {
             throw new MetadataException(name + (Files.exists(file) ? " is not a file." : " does not exist."));
         }
         try (SeekableByteChannel channel = Files.newByteChannel(file)) {
-            return readTexts(name, channel);
+            return readTexts(name, channel, wanted);
         } catch (NoSuchFileException e) {
             throw new MetadataException(name + " does not exist.", e);
         } catch (IOException e) {
@@ -132,7 +150,7 @@ final class PngChunks {
         }
     }
 
-    private static Map<String, String> readTexts(String name, SeekableByteChannel channel)
+    private static Map<String, String> readTexts(String name, SeekableByteChannel channel, Predicate<String> wanted)
             throws IOException, MetadataException {
         long size = channel.size();
         byte[] signature = read(channel, 0, (int) Math.min(size, SIGNATURE.length));
@@ -140,6 +158,7 @@ final class PngChunks {
             throw new MetadataException(name + " is not a PNG file.");
         }
         Map<String, String> texts = new LinkedHashMap<>();
+        long total = 0;
         long pos = SIGNATURE.length;
         while (true) {
             if (size - pos < 12) {
@@ -165,9 +184,15 @@ final class PngChunks {
                 return texts;
             }
             if (type.equals("tEXt") || type.equals("zTXt") || type.equals("iTXt")) {
-                if (length > MAX_TEXT) {
-                    throw new MetadataException(name + ": its " + type + " chunk at byte " + pos + " is larger than "
-                            + (MAX_TEXT >> 20) + " MiB.");
+                // The keyword comes first and has at most 79 bytes: read it before deciding to read the rest.
+                String keyword = keyword(read(channel, pos + 8, Math.min(length, 80)));
+                if (keyword != null && (!wanted.test(keyword) || texts.containsKey(keyword))) {
+                    pos = end;
+                    continue;
+                }
+                if (length > MAX_CHUNK) {
+                    throw new MetadataException(name + ": its " + type + " chunk at byte " + pos + " is "
+                            + (length >> 20) + " MiB, larger than the " + MAX_CHUNK_MIB + " MiB this app reads.");
                 }
                 byte[] data = read(channel, pos + 8, length);
                 long stored = Integer.toUnsignedLong(ByteBuffer.wrap(read(channel, pos + 8 + length, 4)).getInt());
@@ -176,10 +201,21 @@ final class PngChunks {
                             + " does not match.");
                 }
                 String[] text = decode(name, type, pos, data);
+                total += text[1].length();
+                if (total > (long) MAX_TOTAL_MIB << 20) {
+                    throw new MetadataException(name + " holds more than " + MAX_TOTAL_MIB
+                            + " MiB of text in its text chunks, more than this app reads.");
+                }
                 texts.putIfAbsent(text[0], text[1]);
             }
             pos = end;
         }
+    }
+
+    /** The keyword at the start of a text chunk's data, or null when it has none (reported by decode). */
+    private static String keyword(byte[] start) {
+        int nul = indexOf(start, 0);
+        return nul < 1 ? null : new String(start, 0, nul, StandardCharsets.ISO_8859_1);
     }
 
     /** Keyword and text of a text chunk. */
@@ -204,6 +240,9 @@ final class PngChunks {
                 default:
                     return new String[] {keyword, internationalText(where, data, nul)};
             }
+        } catch (TooLarge e) {
+            throw new MetadataException(name + ": its " + type + " chunk \"" + keyword + "\" at byte " + pos
+                    + " holds more than " + MAX_TEXT_KIB + " KiB of text once decompressed, more than this app reads.", e);
         } catch (DataFormatException e) {
             throw new MetadataException(where + " holds damaged compressed text.", e);
         }
@@ -279,6 +318,12 @@ final class PngChunks {
         }
     }
 
+    /** Decompressed text past {@link #MAX_TEXT}. */
+    private static final class TooLarge extends DataFormatException {
+
+        private static final long serialVersionUID = 1L;
+    }
+
     private static byte[] inflate(byte[] bytes) throws DataFormatException {
         Inflater inflater = new Inflater();
         try {
@@ -286,13 +331,17 @@ final class PngChunks {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buffer = new byte[8192];
             while (!inflater.finished()) {
+                long readBefore = inflater.getBytesRead();
                 int n = inflater.inflate(buffer);
                 if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
                     throw new DataFormatException("the compressed text ends early");
                 }
+                if (n == 0 && inflater.getBytesRead() == readBefore && !inflater.finished()) {
+                    throw new DataFormatException("the compressed text makes no progress");
+                }
                 out.write(buffer, 0, n);
                 if (out.size() > MAX_TEXT) {
-                    throw new DataFormatException("the text is larger than " + (MAX_TEXT >> 20) + " MiB");
+                    throw new TooLarge();
                 }
             }
             return out.toByteArray();

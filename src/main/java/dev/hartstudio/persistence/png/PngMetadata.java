@@ -82,7 +82,7 @@ public final class PngMetadata {
      */
     public static ImageParameters read(Path file) throws MetadataException {
         String name = String.valueOf(file.getFileName());
-        Map<String, String> texts = PngChunks.readTexts(file);
+        Map<String, String> texts = PngChunks.readTexts(file, k -> k.equals(HART_STUDIO) || k.equals(PARAMETERS));
         String json = texts.get(HART_STUDIO);
         if (json != null) {
             return MetadataJson.read(name, json);
