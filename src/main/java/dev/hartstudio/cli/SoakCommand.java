@@ -272,7 +272,9 @@ final class SoakCommand implements Callable<Integer> {
         o.addProperty("rss_slope_95ci_mb_per_1000_images", mb(1.96 * rss.slopeStdError() * 1000));
         o.addProperty("rss_drift_over_tail_mb", mb(drift));
         o.addProperty("rss_noise_sd_mb", mb(rss.residualSd()));
+        o.addProperty("rss_median_slope_mb_per_1000_images", mb(medianSlope(window, Sample::rss) * 1000));
         o.addProperty("outside_jvm_slope_mb_per_1000_images", mb(outside.slope() * 1000));
+        o.addProperty("outside_jvm_median_slope_mb_per_1000_images", mb(medianSlope(window, Sample::outsideJvm) * 1000));
         o.addProperty("heap_after_gc_slope_mb_per_1000_images", mb(heap.slope() * 1000));
         o.addProperty("nonheap_committed_slope_mb_per_1000_images", mb(nonHeap.slope() * 1000));
         Sample last = samples.get(samples.size() - 1);
@@ -282,13 +284,34 @@ final class SoakCommand implements Callable<Integer> {
         o.addProperty("flat", flat);
         o.addProperty("line", String.format(Locale.ROOT,
                 "soak: %d images + %d cancels in %.0f s; RSS %.1f -> %.1f MB; slope over the last %d images %+.2f"
-                        + " MB/1000 images (95%% CI +-%.2f), drift %+.2f MB vs noise sd %.2f MB: %s; outside the JVM %+.2f"
-                        + " MB/1000, heap after GC %+.2f MB/1000, JVM non-heap %+.2f MB/1000",
+                        + " MB/1000 images (95%% CI +-%.2f), drift %+.2f MB vs noise sd %.2f MB: %s; median slope %+.2f"
+                        + " MB/1000 (RSS), %+.2f MB/1000 (outside the JVM); heap after GC %+.2f MB/1000, JVM non-heap %+.2f"
+                        + " MB/1000",
                 images, cancelled, seconds, mb(samples.get(Math.min(1, samples.size() - 1)).rss()), mb(last.rss()),
                 tailImages, mb(rss.slope() * 1000), mb(1.96 * rss.slopeStdError() * 1000), mb(drift),
-                mb(rss.residualSd()), flat ? "flat" : "NOT flat", mb(outside.slope() * 1000), mb(heap.slope() * 1000),
+                mb(rss.residualSd()), flat ? "flat" : "NOT flat", mb(medianSlope(window, Sample::rss) * 1000),
+                mb(medianSlope(window, Sample::outsideJvm) * 1000), mb(heap.slope() * 1000),
                 mb(nonHeap.slope() * 1000)));
         return o;
+    }
+
+    /** Theil-Sen slope: the median of the slopes between every two samples, unmoved by a transient such as warm-up. */
+    static double medianSlope(List<Sample> window, java.util.function.ToLongFunction<Sample> value) {
+        List<Double> slopes = new ArrayList<>();
+        for (int i = 0; i < window.size(); i++) {
+            for (int j = i + 1; j < window.size(); j++) {
+                double dx = window.get(j).images() - window.get(i).images();
+                if (dx > 0) {
+                    slopes.add((value.applyAsLong(window.get(j)) - value.applyAsLong(window.get(i))) / dx);
+                }
+            }
+        }
+        if (slopes.isEmpty()) {
+            return 0;
+        }
+        java.util.Collections.sort(slopes);
+        int n = slopes.size();
+        return n % 2 == 1 ? slopes.get(n / 2) : (slopes.get(n / 2 - 1) + slopes.get(n / 2)) / 2;
     }
 
     private static Fit fit(List<Sample> window, java.util.function.ToLongFunction<Sample> value) {

@@ -58,6 +58,10 @@ class CliSoakTest {
             List<SoakCommand.Sample> steady = List.of(sample(0, 100 * mb), sample(100, 101 * mb),
                     sample(200, 100 * mb), sample(300, 101 * mb), sample(400, 100 * mb));
             assertEquals(true, SoakCommand.summary(steady, 400, 0, 300, 1).get("flat").getAsBoolean());
+            List<SoakCommand.Sample> warmUpSpike = List.of(sample(100, 120 * mb), sample(200, 100 * mb),
+                    sample(300, 100 * mb), sample(400, 100 * mb), sample(500, 100 * mb));
+            assertEquals(0.0, SoakCommand.medianSlope(warmUpSpike, SoakCommand.Sample::rss), 1e-12,
+                    "one high first sample does not tilt the median slope");
         }
     }
 
