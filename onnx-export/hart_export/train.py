@@ -282,10 +282,11 @@ def train_decoder(a) -> None:
     for p in params:
         p.requires_grad_(True)
     opt = torch.optim.AdamW(params, lr=a.lr, betas=(0.5, 0.9))
-    step, ck = 0, out / "ckpt.pt"
+    step, ck, cpu_before, cpu0 = 0, out / "ckpt.pt", 0.0, time.process_time()
     if ck.exists():
         s = torch.load(ck, weights_only=False)
         vae.load_state_dict(s["model"]); opt.load_state_dict(s["opt"]); step = s["step"]
+        cpu_before = s.get("cpu_s", 0.0)
     rng = np.random.default_rng(a.seed + 7 + step)
     photos = Photos()
     pn = cfg.transformer.patch_nums
@@ -303,12 +304,18 @@ def train_decoder(a) -> None:
         opt.step()
         step += 1
         if step % 50 == 0:
-            log(out, {"stage": "decoder", "step": step, "loss": round(loss.item(), 4), "elapsed_s": round(time.time() - t0, 1)})
+            log(out, {"stage": "decoder", "step": step, "loss": round(loss.item(), 4), "elapsed_s": round(time.time() - t0, 1),
+                      "cpu_s": round(time.process_time() - cpu0 + cpu_before, 1)})
         if time.time() - last_save > 300:
-            torch.save({"model": vae.state_dict(), "opt": opt.state_dict(), "step": step}, ck)
+            torch.save({"model": vae.state_dict(), "opt": opt.state_dict(), "step": step,
+                        "cpu_s": time.process_time() - cpu0 + cpu_before}, ck)
             last_save = time.time()
-    torch.save({"model": vae.state_dict(), "opt": opt.state_dict(), "step": step}, ck)
-    torch.save({"config": tk["config"], "tokenizer": vae.state_dict(), "step": tk.get("step"), "decoder_steps": step},
+    torch.save({"model": vae.state_dict(), "opt": opt.state_dict(), "step": step,
+                "cpu_s": time.process_time() - cpu0 + cpu_before}, ck)
+    log(out, {"stage": "decoder", "step": step, "elapsed_s": round(time.time() - t0, 1),
+              "cpu_s": round(time.process_time() - cpu0 + cpu_before, 1), "final": True})
+    torch.save({"config": tk["config"], "tokenizer": vae.state_dict(), "step": tk.get("step"), "decoder_steps": step,
+                "cpu_s": tk.get("cpu_s", 0.0), "decoder_cpu_s": time.process_time() - cpu0 + cpu_before},
                out / "tokenizer.pt")
     print(f"decoder stage stopped at step {step}")
 
@@ -524,11 +531,18 @@ def compact(a) -> None:
     that fp16 loses nothing measurable: the ceiling of the fp16-rounded weights against fp32."""
     from .config import ModelConfig
     run = Path(a.run)
-    cfg = ModelConfig.from_json(json.loads((run / "config.json").read_text()))
-    s = torch.load(run / "ckpt.pt", map_location="cpu", weights_only=False)
+    if (run / "config.json").is_file():            # a tokenizer-stage run
+        cfg = ModelConfig.from_json(json.loads((run / "config.json").read_text()))
+        s = torch.load(run / "ckpt.pt", map_location="cpu", weights_only=False)
+        state, step, cpu_s, extra = s["model"], s["step"], s.get("cpu_s", 0.0), {}
+    else:                                           # a decoder-stage run: its tokenizer.pt carries the config
+        s = torch.load(run / "tokenizer.pt", map_location="cpu", weights_only=False)
+        cfg = ModelConfig.from_json(s["config"])
+        state, step, cpu_s = s["tokenizer"], s["step"], s.get("cpu_s", 0.0) + s.get("decoder_cpu_s", 0.0)
+        extra = {"decoder_steps": s["decoder_steps"]}
     vae = HybridTokenizer(cfg.tokenizer)
-    vae.load_state_dict(s["model"])
-    report = {"step": s["step"], "cpu_s": round(s.get("cpu_s", 0.0), 1)}
+    vae.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+    report = {"step": step, "cpu_s": round(cpu_s, 1), **extra}
     if a.check:
         report["fp32"] = _ceiling(vae, cfg, a.check)
     half = {k: (v.half() if v.is_floating_point() else v) for k, v in vae.state_dict().items()}
@@ -537,10 +551,14 @@ def compact(a) -> None:
         report["fp16"] = _ceiling(vae, cfg, a.check)
     out = Path(a.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({"config": cfg.to_json(), "tokenizer": half, "step": s["step"], "cpu_s": report["cpu_s"]}, out)
-    log_src = run / "log.jsonl"
-    if log_src.is_file():
-        out.with_suffix(".log.jsonl").write_text(log_src.read_text())
+    torch.save({"config": cfg.to_json(), "tokenizer": half, "step": step, "cpu_s": report["cpu_s"], **extra}, out)
+    log_text = Path(a.log_before).read_text() if a.log_before else ""
+    if (run / "log.jsonl").is_file():
+        log_text += (run / "log.jsonl").read_text()
+    if a.check:
+        log_text += json.dumps({"stage": "compact", **report}) + "\n"
+    if log_text:
+        out.with_suffix(".log.jsonl").write_text(log_text)
     print(json.dumps(report))
 
 
@@ -589,6 +607,7 @@ def main(argv=None) -> int:
     c.add_argument("--run", type=Path, required=True); c.add_argument("--out", type=Path, required=True)
     c.add_argument("--check", type=int, default=200, help="held-out scenes for the fp32/fp16 ceiling check (0: none)")
     c.add_argument("--threads", type=int, default=2)
+    c.add_argument("--log-before", type=Path, help="a log to put first (the base run's, for a decoder-stage run)")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     if a.stage == "compact":

@@ -23,6 +23,15 @@ def test_tokenizer_and_generator_stages_train_resume_and_ship(tmp_path):
     assert (gen / "hart-tiny.pt").is_file()
     dec = tmp_path / "dec"
     assert train_main(["decoder", "--tokenizer", str(tok / "tokenizer.pt"), "--out", str(dec), "--steps", "2", "--batch", "2"]) == 0
+    # a decoder-stage run compacts like a tokenizer run: the base step, both CPU times, the base log first
+    (tmp_path / "base.log.jsonl").write_text('{"stage": "tokenizer", "step": 3}\n')
+    assert train_main(["compact", "--run", str(dec), "--out", str(tmp_path / "c.pt"), "--check", "0",
+                       "--log-before", str(tmp_path / "base.log.jsonl")]) == 0
+    c = torch.load(tmp_path / "c.pt", weights_only=False)
+    assert (c["step"], c["decoder_steps"]) == (3, 2) and c["cpu_s"] > 0
+    assert all(v.dtype == torch.float16 for v in c["tokenizer"].values() if v.is_floating_point())
+    lines = (tmp_path / "c.log.jsonl").read_text().splitlines()
+    assert json.loads(lines[0]) == {"stage": "tokenizer", "step": 3} and json.loads(lines[-1])["stage"] == "decoder"
     from hart_export.finalize import main as fin
     assert fin(["--checkpoint", str(gen / "hart-tiny.pt"), "--weights", str(tmp_path / "w16.pt"),
                 "--out", str(tmp_path / "bundle"), "--decoder", str(dec / "tokenizer.pt")]) == 0
