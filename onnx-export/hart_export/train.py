@@ -206,8 +206,9 @@ def train_tokenizer(a) -> None:
             (out / "log.jsonl").write_text(prior_log.read_text())
         print(f"initialised from {a.init} (step {step}, {cpu_before / 60:.0f} CPU-min before)")
     rng = np.random.default_rng(a.seed + step)
-    batches = tokenizer_batches(a.seed + step, a.batch, a.photo_share, a.gain, a.workers)
     photos = Photos()
+    _need_photos(photos, a.photo_share)
+    batches = tokenizer_batches(a.seed + step, a.batch, a.photo_share, a.gain, a.workers)
     pn = cfg.tokenizer.v_patch_nums
     t_end = time.time() + a.minutes * 60
     t0, last_save, last_eval = time.time(), time.time(), time.time()
@@ -266,6 +267,15 @@ def train_tokenizer(a) -> None:
     print(f"tokenizer stage stopped at step {step}")
 
 
+def _need_photos(photos: Photos, share: float) -> None:
+    """Refuses to train on a silently different mix: without the photographs the batches would be
+    Shapes World only and the photo PSNR could not be measured."""
+    if share > 0 and not photos:
+        raise SystemExit("no photographs for the photo crops of the batches: install the training extra "
+                         "(pip install -e 'onnx-export[train]', scikit-learn's sample images) or set HART_PHOTOS "
+                         "to an .npz written by Photos.save; --photo-share 0 trains on Shapes World only")
+
+
 def train_decoder(a) -> None:
     """Stage 1b: fine-tune only the decoder (and post_quant_conv) of a trained tokenizer. The encoder,
     codebook and Phi stay frozen, so latents and tokens - the generator's training targets - do not
@@ -289,6 +299,7 @@ def train_decoder(a) -> None:
         cpu_before = s.get("cpu_s", 0.0)
     rng = np.random.default_rng(a.seed + 7 + step)
     photos = Photos()
+    _need_photos(photos, 0.125)
     pn = cfg.transformer.patch_nums
     t_end, t0, last_save = time.time() + a.minutes * 60, time.time(), time.time()
     while step < a.steps and time.time() < t_end:

@@ -66,3 +66,15 @@ def test_the_one_command_pipeline_trains_every_stage_ships_a_bundle_and_resumes(
     assert train_main(args) == 0                 # finished stages are skipped, the bundle rewritten
     assert (tmp_path / "all" / "tok" / "tokenizer.pt").stat().st_mtime_ns == stamp
     assert Bundle.open(tmp_path / "all" / "bundle").manifest["name"] == "hart-tiny"
+
+
+def test_training_refuses_to_run_without_the_photographs_unless_told_to():
+    from hart_export.train import _need_photos
+
+    class NoPhotos:
+        def __bool__(self):
+            return False
+
+    with pytest.raises(SystemExit, match=r"onnx-export\[train\]"):
+        _need_photos(NoPhotos(), 0.125)
+    _need_photos(NoPhotos(), 0.0)   # --photo-share 0: Shapes World only, as asked
