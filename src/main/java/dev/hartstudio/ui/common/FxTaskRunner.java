@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,6 +42,10 @@ public final class FxTaskRunner implements TaskRunner, AutoCloseable {
         drain = new AnimationTimer() {
             @Override
             public void handle(long now) {
+                if (shutDown) {         // a start posted just before shutdown: the window is gone
+                    stop();
+                    return;
+                }
                 drainNow();
                 if (uiQueue.isEmpty()) {
                     stop();
@@ -55,14 +60,23 @@ public final class FxTaskRunner implements TaskRunner, AutoCloseable {
 
     @Override
     public <T> void submit(Callable<T> work, Consumer<? super T> onSuccess, Consumer<Throwable> onFailure) {
-        executor.execute(() -> {
-            try {
-                T value = work.call();
-                onUi(() -> onSuccess.accept(value));
-            } catch (Throwable e) {
-                onUi(() -> onFailure.accept(e));
+        if (shutDown) {
+            return;                     // the studio is closing: nothing new starts
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    T value = work.call();
+                    onUi(() -> onSuccess.accept(value));
+                } catch (Throwable e) {
+                    onUi(() -> onFailure.accept(e));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            if (!shutDown) {
+                throw e;
             }
-        });
+        }
     }
 
     @Override
@@ -114,6 +128,11 @@ public final class FxTaskRunner implements TaskRunner, AutoCloseable {
             Thread.currentThread().interrupt();
             executor.shutdownNow();
         }
+    }
+
+    /** False once {@link #shutdown} has begun: new work is dropped. */
+    public boolean isAcceptingWork() {
+        return !shutDown;
     }
 
     /** True once {@link #shutdown} has run and every worker thread has finished. */

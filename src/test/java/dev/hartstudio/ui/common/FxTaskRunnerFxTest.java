@@ -62,4 +62,24 @@ class FxTaskRunnerFxTest {
         assertEquals("boom", failures.get(0).getMessage());
         runner.shutdown(1000);
     }
+
+    @Test
+    void workSubmittedWhileTheStudioClosesIsDroppedWithoutAnException() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        runner.submit(() -> {
+            release.await();
+            return "late";
+        }, seen::add, e -> seen.add("failed"));
+        Thread closer = new Thread(() -> runner.shutdown(5000));
+        closer.start();
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !runner.isAcceptingWork());
+        runner.submit(() -> "after", seen::add, e -> seen.add("failed"));   // e.g. saving a job that just ended
+        release.countDown();
+        closer.join(10_000);
+        WaitForAsyncUtils.sleep(300, TimeUnit.MILLISECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(runner.isTerminated());
+        assertEquals(List.of(), seen, "nothing reaches a closed window");
+    }
 }
