@@ -15,11 +15,13 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -256,7 +258,7 @@ final class GenerateCommand implements Callable<Integer> {
      * unknown words. Once per distinct prompt.
      */
     private void checkPrompts(HartEngine engine, List<ImageJob> jobs) throws EngineException {
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (ImageJob j : jobs) {
             if (!seen.add(j.prompt())) {
                 continue;

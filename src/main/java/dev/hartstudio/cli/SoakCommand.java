@@ -19,11 +19,13 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -161,7 +163,8 @@ final class SoakCommand implements Callable<Integer> {
         int done = 0;
         int cancelled = 0;
         int late = 0;
-        try (HartEngine engine = CommonOptions.openEngine(common.bundle("soak"), common.provider, err)) {
+        Path bundle = common.bundle("soak");
+        try (HartEngine engine = CommonOptions.openEngine(bundle, common.provider, err)) {
             int events = engine.bundle().manifest().model().scales() + engine.bundle().manifest().samplingDefaults()
                     .diffusionSteps();
             samples.add(sample(0, 0, start));
@@ -204,7 +207,7 @@ final class SoakCommand implements Callable<Integer> {
         JsonObject summary = summary(samples, n, cancelled, tailImages, (clock.getAsLong() - start) / 1e9);
         summary.addProperty("cancels_that_finished_anyway", late);
         summary.addProperty("preview", preview.name());
-        summary.addProperty("bundle", common.bundle("soak").toString());
+        summary.addProperty("bundle", bundle.toString());
         summary.addProperty("checksum_of_touched_pixels", touched);
         StringBuilder csv = new StringBuilder(Sample.HEADER).append('\n');
         samples.forEach(s -> csv.append(s.csv()).append('\n'));
@@ -296,7 +299,7 @@ final class SoakCommand implements Callable<Integer> {
     }
 
     /** Theil-Sen slope: the median of the slopes between every two samples, unmoved by a transient such as warm-up. */
-    static double medianSlope(List<Sample> window, java.util.function.ToLongFunction<Sample> value) {
+    static double medianSlope(List<Sample> window, ToLongFunction<Sample> value) {
         List<Double> slopes = new ArrayList<>();
         for (int i = 0; i < window.size(); i++) {
             for (int j = i + 1; j < window.size(); j++) {
@@ -309,12 +312,12 @@ final class SoakCommand implements Callable<Integer> {
         if (slopes.isEmpty()) {
             return 0;
         }
-        java.util.Collections.sort(slopes);
+        Collections.sort(slopes);
         int n = slopes.size();
         return n % 2 == 1 ? slopes.get(n / 2) : (slopes.get(n / 2 - 1) + slopes.get(n / 2)) / 2;
     }
 
-    private static Fit fit(List<Sample> window, java.util.function.ToLongFunction<Sample> value) {
+    private static Fit fit(List<Sample> window, ToLongFunction<Sample> value) {
         double[] x = new double[window.size()];
         double[] y = new double[window.size()];
         for (int i = 0; i < x.length; i++) {
